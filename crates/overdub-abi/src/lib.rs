@@ -1,0 +1,34 @@
+//! Everything that crosses the boundary between an overdub shell and a plugin's logic library.
+//!
+//! A plugin author implements [`PluginLogic`] and invokes [`export_logic!`] once. The shell (hot or static)
+//! drives the logic through the guarded [`LogicObject`] vtable. Any change to this crate changes the
+//! [`canary`], so a shell never runs a logic library built against a different boundary.
+
+pub mod buffer;
+pub mod canary;
+pub mod events;
+pub mod export;
+mod guard;
+mod logic;
+mod message;
+mod object;
+mod params;
+pub mod probe;
+mod process;
+mod smoothing;
+mod state;
+mod transport;
+
+pub use buffer::{AudioBuffer, ChannelIo};
+pub use events::{
+    ChannelPressure, ControlChange, Event, EventBody, Note, ParamChange, PitchBend, PolyPressure,
+};
+pub use guard::{Guarded, guard};
+pub use logic::PluginLogic;
+pub use message::{MESSAGE_CAPACITY, Message};
+pub use object::{Fault, LogicInfo, LogicObject, METHODS, Outcome};
+pub use params::{ParamFlags, ParamInfo, ParamValues};
+pub use process::{Process, ProcessStatus, Tail};
+pub use smoothing::Smoothed;
+pub use state::{StateError, StateReader, StateSink, StateWriter};
+pub use transport::{TimeSignature, Transport};
