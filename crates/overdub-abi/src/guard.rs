@@ -36,6 +36,7 @@ impl<T: PluginLogic> LogicObject for Guarded<T> {
             id: T::ID,
             name: T::NAME,
             params: T::PARAMS,
+            on_fault: T::ON_FAULT,
         })
     }
 
@@ -108,7 +109,12 @@ fn install_panic_hook() {
                 .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
                 .unwrap_or("panic with a non-text payload");
             let message = match info.location() {
-                Some(at) => Message::format(format_args!("{text} (at {}:{}:{})", at.file(), at.line(), at.column())),
+                Some(at) => Message::format(format_args!(
+                    "{text} (at {}:{}:{})",
+                    at.file(),
+                    at.line(),
+                    at.column()
+                )),
                 None => Message::from(text),
             };
             LAST_PANIC.with(|last| last.set(Some(message)));
@@ -125,7 +131,9 @@ mod tests {
     fn a_panic_becomes_a_fault_with_message_and_location() {
         install_panic_hook();
         let fault = guard(|| -> u32 { panic!("boom {}", 42) }).unwrap_err();
-        let Fault::Panic(message) = fault else { panic!("expected a panic fault") };
+        let Fault::Panic(message) = fault else {
+            panic!("expected a panic fault")
+        };
         assert!(message.as_str().starts_with("boom 42 (at "), "{message}");
         assert!(message.as_str().contains("guard.rs"), "{message}");
     }

@@ -26,7 +26,7 @@ pub use events::{
 pub use guard::{Guarded, guard};
 pub use logic::PluginLogic;
 pub use message::{MESSAGE_CAPACITY, Message};
-pub use object::{Fault, LogicInfo, LogicObject, METHODS, Outcome};
+pub use object::{Fault, LogicInfo, LogicObject, METHODS, OnFault, Outcome};
 pub use params::{ParamFlags, ParamInfo, ParamValues};
 pub use process::{Process, ProcessStatus, Tail};
 pub use smoothing::Smoothed;

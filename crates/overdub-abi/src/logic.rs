@@ -1,5 +1,6 @@
 //! The trait a plugin author implements: the plugin's DSP, independent of format and of hot or static builds.
 
+use crate::object::OnFault;
 use crate::params::ParamInfo;
 use crate::process::{Process, ProcessStatus, Tail};
 use crate::state::{StateError, StateReader, StateWriter};
@@ -16,6 +17,8 @@ pub trait PluginLogic: Send + Sized + 'static {
     const NAME: &'static str;
     /// The parameters, in the order [`crate::ParamValues::get`] indexes them.
     const PARAMS: &'static [ParamInfo] = &[];
+    /// What the shell outputs after this logic panicked, until a new build revives it.
+    const ON_FAULT: OnFault = OnFault::Silence;
 
     /// A fresh instance, before the sample rate is known.
     fn create() -> Self;

@@ -40,6 +40,19 @@ pub struct LogicInfo {
     pub name: &'static str,
     /// [`crate::PluginLogic::PARAMS`].
     pub params: &'static [ParamInfo],
+    /// [`crate::PluginLogic::ON_FAULT`].
+    pub on_fault: OnFault,
+}
+
+/// What a faulted instance outputs until a new build revives it.
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnFault {
+    /// Silence: the safe choice for instruments and anything loud.
+    #[default]
+    Silence = 0,
+    /// The input, unprocessed: keeps a mix audible while an effect is fixed.
+    PassThrough = 1,
 }
 
 /// A logic instance behind a vtable.

@@ -57,7 +57,11 @@ pub struct ProbeMismatch {
 
 impl fmt::Display for ProbeMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "method `{}` (slot {}) {}", self.method, self.slot, self.answer)
+        write!(
+            f,
+            "method `{}` (slot {}) {}",
+            self.method, self.slot, self.answer
+        )
     }
 }
 
@@ -137,6 +141,9 @@ mod tests {
         let mismatch = verify_probe(Box::new(SwappedTail)).unwrap_err();
         assert_eq!(mismatch.method, "tail");
         assert_eq!(mismatch.slot, 6);
-        assert_eq!(mismatch.to_string(), "method `tail` (slot 6) answered as `latency` (slot 5)");
+        assert_eq!(
+            mismatch.to_string(),
+            "method `tail` (slot 6) answered as `latency` (slot 5)"
+        );
     }
 }

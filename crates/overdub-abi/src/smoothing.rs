@@ -57,7 +57,11 @@ impl Smoothed {
     pub fn next_value(&mut self) -> f32 {
         if self.remaining > 0 {
             self.remaining -= 1;
-            self.current = if self.remaining == 0 { self.target } else { self.current + self.step };
+            self.current = if self.remaining == 0 {
+                self.target
+            } else {
+                self.current + self.step
+            };
         }
         self.current
     }

@@ -69,15 +69,20 @@ impl<'a> StateReader<'a> {
         Self { data, position: 0 }
     }
 
-    /// Takes the next `len` raw bytes.
-    pub fn bytes(&mut self, len: usize) -> Result<&'a [u8], StateError> {
+    /// The next `len` raw bytes, without consuming them (to check a version tag before parsing).
+    pub fn peek(&self, len: usize) -> Result<&'a [u8], StateError> {
         let end = self
             .position
             .checked_add(len)
             .filter(|&end| end <= self.data.len())
             .ok_or_else(|| StateError::truncated(len, self.position, self.data.len()))?;
-        let slice = &self.data[self.position..end];
-        self.position = end;
+        Ok(&self.data[self.position..end])
+    }
+
+    /// Takes the next `len` raw bytes.
+    pub fn bytes(&mut self, len: usize) -> Result<&'a [u8], StateError> {
+        let slice = self.peek(len)?;
+        self.position += len;
         Ok(slice)
     }
 
@@ -130,7 +135,9 @@ impl<'a> StateReader<'a> {
     pub fn finish(&self) -> Result<(), StateError> {
         match self.remaining() {
             0 => Ok(()),
-            left => Err(StateError::invalid(format_args!("{left} unexpected bytes after the state"))),
+            left => Err(StateError::invalid(format_args!(
+                "{left} unexpected bytes after the state"
+            ))),
         }
     }
 }
@@ -215,7 +222,9 @@ mod tests {
     fn a_run_of_the_wrong_length_is_rejected() {
         let mut sink = VecSink(Vec::new());
         StateWriter::new(&mut sink).f32s(&[1.0; 3]);
-        let err = StateReader::new(&sink.0).f32s_into(&mut [0.0; 4]).unwrap_err();
+        let err = StateReader::new(&sink.0)
+            .f32s_into(&mut [0.0; 4])
+            .unwrap_err();
         assert!(err.message().contains("expected 4 samples"), "{err}");
     }
 

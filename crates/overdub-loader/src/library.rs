@@ -1,0 +1,203 @@
+//! Opening a staged library file and verifying it before any of its Rust-ABI code runs.
+
+use crate::cost::LoadCost;
+use crate::error::LoadError;
+use crate::integrity;
+use crate::staging::Staged;
+use overdub_abi::export::{CanaryFn, CreateFn, ProbeFn, symbols};
+use overdub_abi::{Fault, Message, canary, probe};
+use overdub_shell::Instance;
+use std::mem::ManuallyDrop;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// A verified logic library, mapped for the rest of the process's life.
+///
+/// Libraries are never unloaded. Rust code registers thread-local destructors that point into the library
+/// and run when a thread exits; instances and `&'static str`s handed to the shell (parameter names) point
+/// into it too. Unmapping it would turn any of these into a crash, so each version's cost is accounted
+/// in [`LoadCost`] instead.
+pub struct LoadedLibrary {
+    source: PathBuf,
+    hash: u64,
+    create: CreateFn,
+    cost: LoadCost,
+    _library: ManuallyDrop<libloading::Library>,
+}
+
+impl std::fmt::Debug for LoadedLibrary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedLibrary")
+            .field("source", &self.source)
+            .field("hash", &format_args!("{:016x}", self.hash))
+            .field("cost", &self.cost)
+            .finish()
+    }
+}
+
+impl LoadedLibrary {
+    /// The file it was loaded from.
+    pub fn source(&self) -> &Path {
+        &self.source
+    }
+
+    /// Content hash of the file.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// What loading it cost.
+    pub fn cost(&self) -> &LoadCost {
+        &self.cost
+    }
+
+    /// A new instance of the logic; a panic in the author's `create` is an error, not a crash.
+    pub fn create(&self) -> Result<Instance, LoadError> {
+        (self.create)()
+            .map(Instance::new)
+            .map_err(|fault| LoadError::Panicked {
+                path: self.source.clone(),
+                call: "create",
+                message: fault_message(fault),
+            })
+    }
+}
+
+pub(crate) fn fault_message(fault: Fault) -> Message {
+    match fault {
+        Fault::Panic(message) => message,
+        Fault::Probe(_) => Message::from("answered as a vtable probe instead of running"),
+    }
+}
+
+/// Every library version this process has mapped, by content hash: each version is mapped once however many
+/// instances and shells use it.
+static LOADED: Mutex<Vec<Arc<LoadedLibrary>>> = Mutex::new(Vec::new());
+
+/// The already-mapped library with this content, if any.
+pub fn find_loaded(hash: u64) -> Option<Arc<LoadedLibrary>> {
+    let loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    loaded.iter().find(|l| l.hash == hash).cloned()
+}
+
+/// Number of library versions mapped and the memory they occupy.
+pub fn mapped_totals() -> (usize, u64) {
+    let loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    (
+        loaded.len(),
+        loaded.iter().map(|l| l.cost.mapped_bytes).sum(),
+    )
+}
+
+/// Checks, maps and verifies a staged file; `source` is the path the user knows, for messages.
+pub fn open(
+    source: &Path,
+    staged: Staged,
+    stage_cost: std::time::Duration,
+) -> Result<Arc<LoadedLibrary>, LoadError> {
+    let started = Instant::now();
+    let file = std::fs::File::open(staged.path())
+        .map_err(crate::staging::io_error("read", staged.path()))?;
+    let shape = integrity::check(source, &file, staged.len)?;
+    drop(file);
+    let checked = Instant::now();
+
+    let library = map(source, staged.path())?;
+    let opened = Instant::now();
+    let method = staged.method;
+    let (hash, file_bytes) = (staged.hash, staged.len);
+    // Mapped: the private name is no longer needed.
+    drop(staged);
+
+    let create = verify(source, &library)?;
+    let verified = Instant::now();
+    let loaded = Arc::new(LoadedLibrary {
+        source: source.to_owned(),
+        hash,
+        create,
+        cost: LoadCost {
+            stage: stage_cost,
+            check: checked - started,
+            open: opened - checked,
+            verify: verified - opened,
+            method,
+            file_bytes,
+            mapped_bytes: shape.mapped_bytes,
+        },
+        _library: ManuallyDrop::new(library),
+    });
+    LOADED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Arc::clone(&loaded));
+    Ok(loaded)
+}
+
+fn map(source: &Path, staged: &Path) -> Result<libloading::Library, LoadError> {
+    let refused = |e: libloading::Error| LoadError::Open {
+        path: source.to_owned(),
+        message: e.to_string(),
+    };
+    #[cfg(unix)]
+    {
+        use libloading::os::unix::{Library, RTLD_LOCAL, RTLD_NOW};
+        // SAFETY: running a library's initialisers is inherent to loading it; the file's structure was checked
+        // above, and RTLD_NOW resolves every symbol now rather than failing later mid-call. RTLD_LOCAL keeps
+        // two versions of the same logic from resolving to each other's symbols.
+        unsafe { Library::open(Some(staged), RTLD_NOW | RTLD_LOCAL) }
+            .map(Into::into)
+            .map_err(refused)
+    }
+    #[cfg(not(unix))]
+    {
+        // SAFETY: as above; the platform loader resolves imports at load time.
+        unsafe { libloading::Library::new(staged) }.map_err(refused)
+    }
+}
+
+/// Looks up every export, compares canaries, runs the vtable probe; returns the create function.
+fn verify(source: &Path, library: &libloading::Library) -> Result<CreateFn, LoadError> {
+    let missing = |symbol: &'static str| LoadError::MissingExport {
+        path: source.to_owned(),
+        symbol,
+    };
+    // SAFETY: each type is the one the export macro gives the symbol of that name (`overdub_abi::export`); the
+    // Rust-ABI signatures are only called after the canary (a C-ABI call) proves the same compiler, target
+    // and ABI crate built both sides.
+    let (canary_fn, probe_fn, create_fn) = unsafe {
+        let canary_fn = library
+            .get::<CanaryFn>(symbols::CANARY.as_bytes())
+            .map(|s| *s);
+        let probe_fn = library
+            .get::<ProbeFn>(symbols::PROBE.as_bytes())
+            .map(|s| *s);
+        let create_fn = library
+            .get::<CreateFn>(symbols::CREATE.as_bytes())
+            .map(|s| *s);
+        (
+            canary_fn.map_err(|_| missing(symbols::CANARY))?,
+            probe_fn.map_err(|_| missing(symbols::PROBE))?,
+            create_fn.map_err(|_| missing(symbols::CREATE))?,
+        )
+    };
+
+    let mut len = 0usize;
+    // SAFETY: the canary export is `extern "C"`, takes a valid `&mut usize` and returns a pointer to `len`
+    // bytes of static text inside the library, which stays mapped forever.
+    let text = unsafe {
+        let ptr = canary_fn(&mut len);
+        std::slice::from_raw_parts(ptr, len)
+    };
+    let text = String::from_utf8_lossy(text);
+    canary::compare(canary::canary_text(), &text).map_err(|diff| LoadError::AbiMismatch {
+        path: source.to_owned(),
+        diff,
+    })?;
+
+    probe::verify_probe(probe_fn()).map_err(|mismatch| LoadError::ProbeMismatch {
+        path: source.to_owned(),
+        mismatch,
+    })?;
+    Ok(create_fn)
+}

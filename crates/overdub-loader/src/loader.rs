@@ -1,0 +1,115 @@
+//! Loads the library at one path, again and again as it is rebuilt.
+
+use crate::error::LoadError;
+use crate::library::{self, LoadedLibrary};
+use crate::staging;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Identity of the file behind a path: a writer that replaces the file gives it a new identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileIdentity {
+    device: u64,
+    inode: u64,
+}
+
+/// How the program producing the library writes it, learned by watching.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Writer {
+    /// Not known yet: copy, the safe choice.
+    Unknown,
+    /// Writes a new file each time (every linker, and cargo): hard links are safe.
+    Replaces,
+    /// Rewrote the same file: a link would let the next write change loaded code, so copy from now on.
+    RewritesInPlace,
+}
+
+/// The result of asking for a library that may not have changed.
+#[derive(Debug)]
+pub enum LoadOutcome {
+    /// The file holds the same bytes as the library already running.
+    Unchanged,
+    /// A verified library, freshly loaded or already mapped by another user in this process.
+    Loaded(Arc<LoadedLibrary>),
+}
+
+/// Loads the library at one path, every time it changes.
+#[derive(Debug)]
+pub struct Loader {
+    path: PathBuf,
+    writer: Writer,
+    last_identity: Option<FileIdentity>,
+}
+
+impl Loader {
+    /// A loader for the library file at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            writer: Writer::Unknown,
+            last_identity: None,
+        }
+    }
+
+    /// The library path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Loads and verifies the library now.
+    pub fn load(&mut self) -> Result<Arc<LoadedLibrary>, LoadError> {
+        match self.load_if_changed(None)? {
+            LoadOutcome::Loaded(library) => Ok(library),
+            LoadOutcome::Unchanged => unreachable!("without a running hash nothing is unchanged"),
+        }
+    }
+
+    /// Loads the library unless its content hash is `running`.
+    pub fn load_if_changed(&mut self, running: Option<u64>) -> Result<LoadOutcome, LoadError> {
+        let started = Instant::now();
+        let identity = identity(&self.path)?;
+        let replaced = self
+            .last_identity
+            .is_some_and(|last| Some(last) != identity);
+        if replaced && self.writer == Writer::Unknown {
+            self.writer = Writer::Replaces;
+        }
+        let staged = staging::stage(&self.path, self.writer == Writer::Replaces)?;
+        if Some(staged.hash) == running {
+            return Ok(LoadOutcome::Unchanged);
+        }
+        if !replaced && self.last_identity.is_some() {
+            // Same file, new bytes: written in place.
+            self.writer = Writer::RewritesInPlace;
+        }
+        self.last_identity = identity;
+        if let Some(library) = library::find_loaded(staged.hash) {
+            return Ok(LoadOutcome::Loaded(library));
+        }
+        let stage_cost = started.elapsed();
+        library::open(&self.path, staged, stage_cost).map(LoadOutcome::Loaded)
+    }
+}
+
+fn identity(path: &Path) -> Result<Option<FileIdentity>, LoadError> {
+    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::Missing {
+            path: path.to_owned(),
+        },
+        _ => staging::io_error("inspect", path)(e),
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Ok(Some(FileIdentity {
+            device: metadata.dev(),
+            inode: metadata.ino(),
+        }))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        Ok(None)
+    }
+}

@@ -1,0 +1,60 @@
+use overdub_loader::HotShell;
+use overdub_shell::{AudioBlock, Shell};
+use overdub_testkit::{fixture, install_like_linker};
+use std::path::PathBuf;
+
+pub const GAIN_ID: u32 = 10;
+pub const EXPLODE_ID: u32 = 11;
+pub const BLOCK: usize = 64;
+
+/// A scratch directory holding the named fixture at the path a shell will watch.
+pub struct Workspace {
+    pub dir: overdub_testkit::TempDir,
+    pub library: PathBuf,
+}
+
+impl Workspace {
+    pub fn with(fixture_name: &str) -> Self {
+        let dir = overdub_testkit::scratch_dir();
+        let library = dir.path().join(overdub_testkit::dylib_file_name("logic"));
+        install_like_linker(&fixture(fixture_name), &library);
+        Self { dir, library }
+    }
+
+    pub fn install(&self, fixture_name: &str) {
+        install_like_linker(&fixture(fixture_name), &self.library);
+    }
+
+    pub fn hot_shell(&self) -> HotShell {
+        let mut shell = HotShell::load(&self.library).expect("the fixture loads");
+        shell.activate(48_000.0, BLOCK).expect("activate");
+        shell
+    }
+}
+
+/// A ramp the tests can recognise after any gain and bias.
+pub fn ramp(frames: usize) -> Vec<f32> {
+    (0..frames)
+        .map(|i| i as f32 / frames as f32 - 0.5)
+        .collect()
+}
+
+/// Processes one stereo block of `input` (same on both channels); returns the left output.
+pub fn process(shell: &mut impl Shell, input: &[f32]) -> Vec<f32> {
+    let mut block = AudioBlock::new(2, 2, input.len());
+    block.input_mut(0).copy_from_slice(input);
+    block.input_mut(1).copy_from_slice(input);
+    let mut buffer = block.buffer(input.len());
+    shell.process(&mut buffer, &[], None);
+    block.output(0).to_vec()
+}
+
+pub fn assert_samples(actual: &[f32], expected: impl Fn(f32) -> f32, input: &[f32]) {
+    for (i, (&a, &x)) in actual.iter().zip(input).enumerate() {
+        let e = expected(x);
+        assert!(
+            (a - e).abs() < 1e-6,
+            "sample {i}: got {a}, expected {e} (input {x})"
+        );
+    }
+}

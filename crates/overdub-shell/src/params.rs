@@ -1,0 +1,109 @@
+//! Parameter values, owned by the shell so they survive every reload of the logic.
+
+use overdub_abi::ParamInfo;
+
+/// The logic's parameter list with the current value of each.
+///
+/// Values are stored in the logic's `PARAMS` order, so the logic reads them by index with no lookup; ids are
+/// kept sorted beside them for the host's id-based events.
+#[derive(Clone, Debug)]
+pub struct ParamSet {
+    infos: Vec<ParamInfo>,
+    values: Vec<f64>,
+    by_id: Vec<(u32, usize)>,
+}
+
+impl ParamSet {
+    /// Every parameter at its default.
+    pub fn new(infos: &[ParamInfo]) -> Self {
+        let mut by_id: Vec<(u32, usize)> =
+            infos.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        by_id.sort_unstable();
+        Self {
+            infos: infos.to_vec(),
+            values: infos.iter().map(|p| p.constrain(p.default)).collect(),
+            by_id,
+        }
+    }
+
+    /// The parameters, in the logic's order.
+    pub fn infos(&self) -> &[ParamInfo] {
+        &self.infos
+    }
+
+    /// Current values, in the logic's order.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The position of the parameter with `id`.
+    pub fn index_of(&self, id: u32) -> Option<usize> {
+        self.by_id
+            .binary_search_by_key(&id, |&(id, _)| id)
+            .ok()
+            .map(|slot| self.by_id[slot].1)
+    }
+
+    /// Sets the parameter at `index`, constrained to what it can take; returns the stored value.
+    pub fn set(&mut self, index: usize, value: f64) -> f64 {
+        let value = self.infos[index].constrain(value);
+        self.values[index] = value;
+        value
+    }
+
+    /// The same parameters for a new parameter list: values carried over by id, new parameters at their
+    /// defaults, removed ones dropped. Reports whether the list itself changed (the host must rescan).
+    pub fn carried_to(&self, infos: &[ParamInfo]) -> (Self, bool) {
+        let mut next = Self::new(infos);
+        for (index, info) in infos.iter().enumerate() {
+            if let Some(old) = self.index_of(info.id) {
+                next.set(index, self.values[old]);
+            }
+        }
+        let changed = self.infos != infos;
+        (next, changed)
+    }
+
+    /// Every value back to its default.
+    pub fn reset_to_defaults(&mut self) {
+        for (value, info) in self.values.iter_mut().zip(&self.infos) {
+            *value = info.constrain(info.default);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: ParamInfo = ParamInfo::new(10, "A").range(0.0, 2.0).default_value(1.0);
+    const B: ParamInfo = ParamInfo::new(3, "B");
+    const C: ParamInfo = ParamInfo::new(5, "C").default_value(0.5);
+
+    #[test]
+    fn starts_at_defaults_and_finds_by_id() {
+        let set = ParamSet::new(&[A, B]);
+        assert_eq!(set.values(), &[1.0, 0.0]);
+        assert_eq!(set.index_of(3), Some(1));
+        assert_eq!(set.index_of(99), None);
+    }
+
+    #[test]
+    fn values_carry_by_id_across_a_reordered_list() {
+        let mut set = ParamSet::new(&[A, B]);
+        set.set(0, 1.5);
+        set.set(1, 0.25);
+        let (next, changed) = set.carried_to(&[C, B, A]);
+        assert!(changed);
+        assert_eq!(next.values(), &[0.5, 0.25, 1.5]);
+        let (same, changed) = set.carried_to(&[A, B]);
+        assert!(!changed);
+        assert_eq!(same.values(), set.values());
+    }
+
+    #[test]
+    fn set_constrains() {
+        let mut set = ParamSet::new(&[A]);
+        assert_eq!(set.set(0, 9.0), 2.0);
+    }
+}

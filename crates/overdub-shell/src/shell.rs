@@ -1,0 +1,38 @@
+//! The interface a format wrapper or host drives, whether the logic is compiled in or hot-loaded.
+
+use crate::engine::FaultRecord;
+use crate::error::ShellError;
+use crate::params::ParamSet;
+use overdub_abi::{AudioBuffer, Event, LogicInfo, ProcessStatus, Tail, Transport};
+
+/// A running plugin logic with its parameters and state, ready to process audio.
+///
+/// [`crate::StaticShell`] calls a compiled-in logic directly; the loader's `HotShell` runs a loaded library and
+/// replaces it when it is rebuilt. A format wrapper is written once against this trait.
+pub trait Shell: Send {
+    /// The running logic's identity and parameter list (it can change when a hot shell reloads).
+    fn info(&self) -> &LogicInfo;
+    /// Parameter list and current values.
+    fn params(&self) -> &ParamSet;
+    /// Sets a parameter outside processing; returns the value stored.
+    fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError>;
+    /// Prepares for processing. Not real-time safe.
+    fn activate(&mut self, sample_rate: f64, max_block: usize) -> Result<(), ShellError>;
+    /// Processes one block. Real-time safe.
+    fn process(
+        &mut self,
+        buffer: &mut AudioBuffer<'_>,
+        events: &[Event],
+        transport: Option<&Transport>,
+    ) -> ProcessStatus;
+    /// Parameter values and logic state, for a project file.
+    fn save_state(&mut self) -> Result<Vec<u8>, ShellError>;
+    /// Restores what [`Shell::save_state`] wrote; invalid bytes change nothing.
+    fn load_state(&mut self, bytes: &[u8]) -> Result<(), ShellError>;
+    /// Latency in samples.
+    fn latency(&mut self) -> u32;
+    /// How long output continues after input stops.
+    fn tail(&mut self) -> Tail;
+    /// The panic that faulted the running logic, if any.
+    fn fault(&self) -> Option<&FaultRecord>;
+}

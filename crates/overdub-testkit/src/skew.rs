@@ -1,0 +1,98 @@
+//! A logic library built against a copy of the ABI crate whose `Transport` has two fields swapped: same
+//! size, same alignment, different offsets. A size-and-alignment canary would pass it; overdub's must not.
+
+use crate::{cargo, dylib_file_name, run_build, workspace_root};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const ORIGINAL: &str = "    /// Beats per minute.\n    pub tempo: f64,";
+const SWAPPED_WITH: &str = "    /// Timeline position of the block's first sample, in quarter-note beats.\n    pub position_beats: f64,";
+
+/// Builds (once per run) and returns the skewed library.
+pub fn abi_skew_library() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(build).clone()
+}
+
+fn build() -> PathBuf {
+    let root = workspace_root();
+    let work = root.join("target").join("fixtures-abi-skew");
+    let abi = work.join("overdub-abi");
+    let _ = fs::remove_dir_all(abi.join("src"));
+    copy_dir(&root.join("crates/overdub-abi/src"), &abi.join("src"));
+    fs::copy(
+        root.join("crates/overdub-abi/build.rs"),
+        abi.join("build.rs"),
+    )
+    .expect("copy build.rs");
+    write(
+        &abi.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"overdub-abi\"\nversion = \"{}\"\nedition = \"2024\"\n\n[workspace]\n",
+            env!("CARGO_PKG_VERSION")
+        ),
+    );
+    let transport = abi.join("src/transport.rs");
+    let text = fs::read_to_string(&transport).expect("read transport.rs");
+    assert!(
+        text.contains(ORIGINAL) && text.contains(SWAPPED_WITH),
+        "the skew patch no longer matches transport.rs; update overdub-testkit/src/skew.rs"
+    );
+    let swapped = text
+        .replace(ORIGINAL, "@@TEMPO@@")
+        .replace(SWAPPED_WITH, ORIGINAL)
+        .replace("@@TEMPO@@", SWAPPED_WITH);
+    write(&transport, &swapped);
+
+    let logic = work.join("skewed-logic");
+    write(
+        &logic.join("Cargo.toml"),
+        "[package]\nname = \"fixture-abi-skew\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+         [lib]\nname = \"fixture_abi_skew\"\ncrate-type = [\"cdylib\"]\n\n\
+         [dependencies]\noverdub-abi = { path = \"../overdub-abi\" }\n\n[workspace]\n",
+    );
+    write(
+        &logic.join("src/lib.rs"),
+        "pub struct Skewed;\n\
+         impl overdub_abi::PluginLogic for Skewed {\n\
+             const ID: &'static str = \"dev.overdub.fixtures.skew\";\n\
+             const NAME: &'static str = \"Skewed\";\n\
+             fn create() -> Self { Skewed }\n\
+             fn reset(&mut self, _: f64, _: usize) {}\n\
+             fn process(&mut self, _: &mut overdub_abi::Process<'_>) -> overdub_abi::ProcessStatus {\n\
+                 overdub_abi::ProcessStatus::Normal\n\
+             }\n\
+         }\n\
+         overdub_abi::export_logic!(Skewed);\n",
+    );
+    let target = work.join("target");
+    let mut command = cargo();
+    command
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(logic.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target);
+    run_build(command, "the ABI-skew fixture");
+    target
+        .join("debug")
+        .join(dylib_file_name("fixture_abi_skew"))
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().expect("files have parents")).expect("create directory");
+    fs::write(path, text).expect("write file");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create directory");
+    for entry in fs::read_dir(from).expect("read directory").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).expect("copy file");
+        }
+    }
+}
