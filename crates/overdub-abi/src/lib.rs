@@ -4,6 +4,7 @@
 //! drives the logic through the guarded [`LogicObject`] vtable. Any change to this crate changes the
 //! [`canary`], so a shell never runs a logic library built against a different boundary.
 
+pub mod alloc_counter;
 pub mod buffer;
 pub mod canary;
 pub mod events;

@@ -45,9 +45,15 @@ pub struct Loader {
 impl Loader {
     /// A loader for the library file at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let writer = if in_cargo_target_dir(&path) {
+            Writer::Replaces
+        } else {
+            Writer::Unknown
+        };
         Self {
-            path: path.into(),
-            writer: Writer::Unknown,
+            path,
+            writer,
             last_identity: None,
         }
     }
@@ -90,6 +96,15 @@ impl Loader {
         let stage_cost = started.elapsed();
         library::open(&self.path, staged, stage_cost).map(LoadOutcome::Loaded)
     }
+}
+
+/// Whether `path` lies in a cargo target directory, which cargo marks with a `CACHEDIR.TAG` naming itself.
+/// Cargo never rewrites an output in place (the linker writes a new file and cargo re-links it), so files
+/// there can be hard-linked from the first load.
+fn in_cargo_target_dir(path: &Path) -> bool {
+    path.ancestors().skip(1).take(4).any(|dir| {
+        std::fs::read_to_string(dir.join("CACHEDIR.TAG")).is_ok_and(|tag| tag.contains("cargo"))
+    })
 }
 
 fn identity(path: &Path) -> Result<Option<FileIdentity>, LoadError> {

@@ -1,5 +1,10 @@
 //! The loader against real logic libraries built from `fixtures/`.
 
+use overdub_abi::alloc_counter::CountingAllocator;
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
 mod common;
 mod errors;
 mod panics;

@@ -83,3 +83,30 @@ fn a_file_rewritten_in_place_is_still_loaded_from_a_private_copy() {
     let input = ramp(BLOCK);
     assert_samples(&process(&mut shell, &input), |x| x + 0.5, &input);
 }
+
+#[test]
+fn the_hot_process_path_does_not_allocate() {
+    use overdub_abi::alloc_counter::count_allocations;
+    use overdub_abi::{Event, EventBody, ParamChange};
+    let ws = Workspace::with("tone");
+    let mut shell = ws.hot_shell();
+    let mut block = overdub_shell::AudioBlock::new(2, 2, BLOCK);
+    let events = [
+        Event {
+            time: 3,
+            body: EventBody::ParamChange(ParamChange {
+                index: 0,
+                id: GAIN_ID,
+                value: 2.0,
+            }),
+        },
+        Event::note_on(7, 0, 60, 1.0),
+    ];
+    let ((), allocations) = count_allocations(|| {
+        for _ in 0..10 {
+            let mut buffer = block.buffer(BLOCK);
+            shell.process(&mut buffer, &events, None);
+        }
+    });
+    assert_eq!(allocations, 0);
+}

@@ -1,0 +1,11 @@
+//! `cargo bench -p overdub-bench`: every measure, printed as a table and written to target/overdub-bench.json.
+
+fn main() {
+    let report = overdub_bench::run();
+    print!("{}", report.table());
+    let path = overdub_testkit::workspace_root()
+        .join("target")
+        .join("overdub-bench.json");
+    report.write_json(&path).expect("write the JSON summary");
+    println!("wrote {}", path.display());
+}

@@ -1,0 +1,287 @@
+//! The shell engine around compiled-in logic: sample-accurate parameters, events, faults, saved state, and
+//! an allocation-free process path.
+
+use overdub_abi::alloc_counter::{CountingAllocator, count_allocations};
+use overdub_abi::{
+    Event, EventBody, OnFault, ParamChange, ParamInfo, PluginLogic, Process, ProcessStatus,
+    StateError, StateReader, StateWriter,
+};
+use overdub_shell::{
+    AudioBlock, EVENTS_PER_WINDOW, SavedState, Shell, ShellError, StateFormatError, StaticShell,
+};
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+const LEVEL_ID: u32 = 5;
+
+/// Writes the level parameter into every output sample and remembers what each window looked like.
+struct Staircase {
+    windows: [(usize, usize); 64],
+    window_count: usize,
+    notes_seen: usize,
+    note_times: [u32; 8],
+    stored: f64,
+}
+
+impl PluginLogic for Staircase {
+    const ID: &'static str = "test.staircase";
+    const NAME: &'static str = "Staircase";
+    const PARAMS: &'static [ParamInfo] = &[ParamInfo::new(LEVEL_ID, "Level")
+        .range(0.0, 10.0)
+        .default_value(1.0)];
+
+    fn create() -> Self {
+        Self {
+            windows: [(0, 0); 64],
+            window_count: 0,
+            notes_seen: 0,
+            note_times: [0; 8],
+            stored: 0.0,
+        }
+    }
+    fn reset(&mut self, _: f64, _: usize) {}
+    fn process(&mut self, ctx: &mut Process<'_>) -> ProcessStatus {
+        if self.window_count < self.windows.len() {
+            self.windows[self.window_count] = (ctx.buffer.frames(), ctx.events.len());
+        }
+        self.window_count += 1;
+        for event in ctx.events {
+            if let EventBody::NoteOn(_) = event.body {
+                if self.notes_seen < self.note_times.len() {
+                    self.note_times[self.notes_seen] = event.time;
+                }
+                self.notes_seen += 1;
+            }
+        }
+        let level = ctx.params.get(0) as f32;
+        for channel in 0..ctx.buffer.output_channels() {
+            ctx.buffer.output(channel).unwrap().fill(level);
+        }
+        ProcessStatus::Normal
+    }
+    fn save_state(&self, out: &mut StateWriter<'_>) {
+        out.f64(self.stored);
+    }
+    fn load_state(&mut self, state: &mut StateReader<'_>) -> Result<(), StateError> {
+        self.stored = state.f64()?;
+        state.finish()
+    }
+}
+
+/// Panics when its trigger is on, and asks for its input to pass through while faulted.
+struct FragileEffect;
+
+impl PluginLogic for FragileEffect {
+    const ID: &'static str = "test.fragile";
+    const NAME: &'static str = "Fragile";
+    const PARAMS: &'static [ParamInfo] = &[ParamInfo::new(1, "Trigger").stepped(1)];
+    const ON_FAULT: OnFault = OnFault::PassThrough;
+    fn create() -> Self {
+        Self
+    }
+    fn reset(&mut self, _: f64, _: usize) {}
+    fn process(&mut self, ctx: &mut Process<'_>) -> ProcessStatus {
+        assert!(ctx.params.get(0) < 0.5, "triggered");
+        for channel in 0..ctx.buffer.output_channels() {
+            ctx.buffer.output(channel).unwrap().fill(0.25);
+        }
+        ProcessStatus::Normal
+    }
+}
+
+fn param_event(time: u32, id: u32, value: f64) -> Event {
+    Event {
+        time,
+        body: EventBody::ParamChange(ParamChange {
+            index: 0,
+            id,
+            value,
+        }),
+    }
+}
+
+fn active<T: PluginLogic>() -> StaticShell<T> {
+    let mut shell = StaticShell::<T>::new().unwrap();
+    shell.activate(48_000.0, 512).unwrap();
+    shell
+}
+
+fn run(shell: &mut impl Shell, block: &mut AudioBlock, frames: usize, events: &[Event]) {
+    let mut buffer = block.buffer(frames);
+    shell.process(&mut buffer, events, None);
+}
+
+#[test]
+fn parameter_changes_take_effect_at_their_exact_sample() {
+    let mut shell = active::<Staircase>();
+    let mut block = AudioBlock::new(0, 2, 64);
+    run(
+        &mut shell,
+        &mut block,
+        64,
+        &[
+            param_event(10, LEVEL_ID, 3.0),
+            param_event(40, LEVEL_ID, 7.0),
+        ],
+    );
+    let out = block.output(1);
+    assert!(out[..10].iter().all(|&s| s == 1.0), "{out:?}");
+    assert!(out[10..40].iter().all(|&s| s == 3.0), "{out:?}");
+    assert!(out[40..].iter().all(|&s| s == 7.0), "{out:?}");
+    assert_eq!(shell.params().values(), &[7.0]);
+    assert_eq!(&shell.logic().windows[..3], &[(10, 0), (30, 1), (24, 1)]);
+}
+
+#[test]
+fn events_are_timed_from_the_start_of_their_window() {
+    let mut shell = active::<Staircase>();
+    let mut block = AudioBlock::new(0, 1, 64);
+    let events = [
+        Event::note_on(5, 0, 60, 1.0),
+        param_event(40, LEVEL_ID, 2.0),
+        Event::note_on(50, 0, 62, 1.0),
+    ];
+    run(&mut shell, &mut block, 64, &events);
+    assert_eq!(shell.logic().notes_seen, 2);
+    assert_eq!(&shell.logic().note_times[..2], &[5, 10]);
+}
+
+#[test]
+fn more_events_than_a_window_holds_are_all_delivered() {
+    let mut shell = active::<Staircase>();
+    let mut block = AudioBlock::new(0, 1, 512);
+    let count = EVENTS_PER_WINDOW * 3 + 17;
+    let events: Vec<Event> = (0..count)
+        .map(|i| Event::note_on((i * 512 / count) as u32, 0, 60, 1.0))
+        .collect();
+    run(&mut shell, &mut block, 512, &events);
+    assert_eq!(shell.logic().notes_seen, count);
+}
+
+#[test]
+fn unknown_parameters_are_ignored_in_events_and_refused_outside_them() {
+    let mut shell = active::<Staircase>();
+    let mut block = AudioBlock::new(0, 1, 16);
+    run(&mut shell, &mut block, 16, &[param_event(3, 999, 4.0)]);
+    assert!(block.output(0).iter().all(|&s| s == 1.0));
+    assert_eq!(
+        shell.set_param(999, 1.0),
+        Err(ShellError::UnknownParam(999))
+    );
+    assert_eq!(
+        shell.set_param(LEVEL_ID, 50.0),
+        Ok(10.0),
+        "values are constrained to the range"
+    );
+}
+
+#[test]
+fn a_panicking_effect_passes_its_input_through_when_it_chose_to() {
+    let mut shell = active::<FragileEffect>();
+    let mut block = AudioBlock::new(2, 2, 32);
+    block.input_mut(0).fill(0.5);
+    run(&mut shell, &mut block, 32, &[]);
+    assert!(block.output(0).iter().all(|&s| s == 0.25));
+    shell.set_param(1, 1.0).unwrap();
+    run(&mut shell, &mut block, 32, &[]);
+    assert!(
+        block.output(0).iter().all(|&s| s == 0.5),
+        "input passed through"
+    );
+    let fault = shell.fault().expect("faulted");
+    assert!(
+        fault.message.as_str().contains("triggered"),
+        "{}",
+        fault.message
+    );
+}
+
+#[test]
+fn state_round_trips_into_a_fresh_instance() {
+    let mut shell = active::<Staircase>();
+    shell.set_param(LEVEL_ID, 4.5).unwrap();
+    let saved = shell.save_state().unwrap();
+    let mut fresh = active::<Staircase>();
+    fresh.load_state(&saved).unwrap();
+    assert_eq!(fresh.params().values(), &[4.5]);
+    let mut a = AudioBlock::new(0, 1, 8);
+    let mut b = AudioBlock::new(0, 1, 8);
+    run(&mut shell, &mut a, 8, &[]);
+    run(&mut fresh, &mut b, 8, &[]);
+    assert_eq!(a.output(0), b.output(0));
+}
+
+#[test]
+fn garbled_truncated_or_foreign_state_is_refused_and_changes_nothing() {
+    let mut shell = active::<Staircase>();
+    shell.set_param(LEVEL_ID, 2.0).unwrap();
+    let good = shell.save_state().unwrap();
+    shell.set_param(LEVEL_ID, 6.0).unwrap();
+
+    let noise: Vec<u8> = (0..good.len()).map(|i| (i * 131 % 256) as u8).collect();
+    let foreign = SavedState {
+        plugin_id: "someone.else".into(),
+        params: vec![],
+        logic: vec![],
+    }
+    .encode();
+    let mut flipped = good.clone();
+    *flipped.last_mut().unwrap() ^= 1;
+    type Expectation = fn(&StateFormatError) -> bool;
+    let cases: [(&[u8], Expectation); 4] = [
+        (&noise, |e| matches!(e, StateFormatError::NotOverdubState)),
+        (&good[..good.len() - 3], |e| {
+            matches!(e, StateFormatError::Truncated { .. })
+        }),
+        (&flipped, |e| {
+            matches!(e, StateFormatError::Corrupted { .. })
+        }),
+        (&foreign, |e| {
+            matches!(e, StateFormatError::WrongPlugin { .. })
+        }),
+    ];
+    for (bytes, expected) in cases {
+        match shell.load_state(bytes) {
+            Err(ShellError::StateFormat(e)) => assert!(expected(&e), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(shell.params().values(), &[6.0], "nothing changed");
+    }
+    shell.load_state(&good).unwrap();
+    assert_eq!(shell.params().values(), &[2.0]);
+}
+
+#[test]
+fn the_process_path_does_not_allocate() {
+    let mut shell = active::<Staircase>();
+    let mut block = AudioBlock::new(2, 2, 512);
+    let events: Vec<Event> = (0..40)
+        .map(|i| {
+            if i % 4 == 0 {
+                param_event(i * 12, LEVEL_ID, f64::from(i) / 8.0)
+            } else {
+                Event::note_on(i * 12, 0, 60, 1.0)
+            }
+        })
+        .collect();
+    run(&mut shell, &mut block, 512, &events);
+    let ((), allocations) = count_allocations(|| {
+        for frames in [512, 64, 1, 0, 300] {
+            run(
+                &mut shell,
+                &mut block,
+                frames,
+                &events[..events.len().min(frames / 12)],
+            );
+        }
+    });
+    assert_eq!(allocations, 0);
+}
+
+#[test]
+fn the_allocation_counter_sees_allocations() {
+    let (v, allocations) = count_allocations(|| vec![1u8; 100]);
+    assert_eq!(v.len(), 100);
+    assert!(allocations >= 1);
+}
