@@ -266,6 +266,7 @@ pub fn fields() -> Vec<(&'static str, String)> {
         ("outcome.u32", sized::<Outcome<u32>>()),
         ("outcome.Tail", sized::<Outcome<Tail>>()),
         ("outcome.create", sized::<Outcome<Box<dyn LogicObject>>>()),
+        ("outcome.u64", sized::<Outcome<u64>>()),
     ]);
     fields
 }

@@ -8,8 +8,12 @@ pub mod symbols {
     pub const PROBE: &str = "overdub_vtable_probe";
     /// `fn() -> Outcome<Box<dyn LogicObject>>`: a new guarded instance of the author's logic.
     pub const CREATE: &str = "overdub_create";
+    /// `fn() -> u64`: the state layout fingerprint, or 0 when instances must never be adopted.
+    pub const FINGERPRINT: &str = "overdub_state_fingerprint";
+    /// `unsafe fn(*mut ()) -> Box<dyn LogicObject>`: takes over an instance of an equal-fingerprint build.
+    pub const ADOPT: &str = "overdub_adopt";
     /// Every export, in the order the loader checks them.
-    pub const ALL: [&str; 3] = [CANARY, PROBE, CREATE];
+    pub const ALL: [&str; 5] = [CANARY, PROBE, CREATE, FINGERPRINT, ADOPT];
 }
 
 /// Signature of the [`symbols::CANARY`] export.
@@ -18,6 +22,14 @@ pub type CanaryFn = unsafe extern "C" fn(len: &mut usize) -> *const u8;
 pub type ProbeFn = fn() -> Box<dyn crate::LogicObject>;
 /// Signature of the [`symbols::CREATE`] export.
 pub type CreateFn = fn() -> crate::Outcome<Box<dyn crate::LogicObject>>;
+/// Signature of the [`symbols::FINGERPRINT`] export.
+pub type FingerprintFn = fn() -> u64;
+/// Signature of the [`symbols::ADOPT`] export.
+///
+/// # Safety
+/// `data` is the data pointer of a `Box<dyn LogicObject>` created by a library whose fingerprint export
+/// returned the same non-zero value as this library's, and nothing else owns that box any more.
+pub type AdoptFn = unsafe fn(data: *mut ()) -> Box<dyn crate::LogicObject>;
 
 /// Makes this crate a logic library the overdub shells can load: invoke once at the crate root with the type
 /// that implements [`crate::PluginLogic`]. The crate must build a `cdylib`.
@@ -25,12 +37,26 @@ pub type CreateFn = fn() -> crate::Outcome<Box<dyn crate::LogicObject>>;
 /// ```ignore
 /// overdub::export_logic!(MyDelay);
 /// ```
+///
+/// In debug builds this also installs a counting global allocator (the system allocator, counted), so the
+/// dev host can report allocations your `process` makes. A crate with its own `#[global_allocator]` writes
+/// `export_logic!(MyDelay, allocator = own)`; its state then always moves between builds through
+/// `save_state`/`load_state`, because memory from one allocator instance cannot be freed by another's.
 #[macro_export]
 macro_rules! export_logic {
     ($logic:ty) => {
         $crate::__export_canary!();
         $crate::__export_probe!();
-        $crate::__export_create!($logic);
+        $crate::__export_create!($logic, adoptable);
+        #[cfg(debug_assertions)]
+        #[global_allocator]
+        static OVERDUB_COUNTING_ALLOCATOR: $crate::alloc_counter::CountingAllocator =
+            $crate::alloc_counter::CountingAllocator;
+    };
+    ($logic:ty, allocator = own) => {
+        $crate::__export_canary!();
+        $crate::__export_probe!();
+        $crate::__export_create!($logic, not_adoptable);
     };
 }
 
@@ -62,11 +88,11 @@ macro_rules! __export_probe {
     };
 }
 
-/// Emits the instance constructor export; one of the parts of [`export_logic!`].
+/// Emits the constructor, fingerprint and adoption exports; one of the parts of [`export_logic!`].
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __export_create {
-    ($logic:ty) => {
+    ($logic:ty, $adoption:ident) => {
         #[doc(hidden)]
         #[unsafe(no_mangle)]
         pub fn overdub_create() -> $crate::Outcome<::std::boxed::Box<dyn $crate::LogicObject>> {
@@ -74,5 +100,34 @@ macro_rules! __export_create {
                 ::std::boxed::Box::new(logic) as ::std::boxed::Box<dyn $crate::LogicObject>
             })
         }
+
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub fn overdub_state_fingerprint() -> u64 {
+            $crate::__adoption_fingerprint!($adoption, $logic)
+        }
+
+        /// # Safety
+        /// As for `overdub_abi::export::AdoptFn`: the loader only passes an instance of an
+        /// equal-fingerprint build.
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub unsafe fn overdub_adopt(data: *mut ()) -> ::std::boxed::Box<dyn $crate::LogicObject> {
+            // SAFETY: the caller guarantees `data` is an exclusively owned `Guarded` of a build with the same
+            // layout fingerprint, so it is a valid `Guarded<$logic>` allocated by the system allocator.
+            unsafe { ::std::boxed::Box::from_raw(data.cast::<$crate::Guarded<$logic>>()) }
+        }
+    };
+}
+
+/// The fingerprint export's value: the layout fingerprint, or 0 when the author's allocator forbids adoption.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __adoption_fingerprint {
+    (adoptable, $logic:ty) => {
+        $crate::Guarded::<$logic>::fingerprint()
+    };
+    (not_adoptable, $logic:ty) => {
+        0
     };
 }

@@ -1,5 +1,7 @@
 //! Runs author code so that a panic becomes a value instead of an unwind across the boundary.
 
+use crate::alloc_counter::count_allocations;
+use crate::layout::{self, StateLayout};
 use crate::logic::PluginLogic;
 use crate::message::Message;
 use crate::object::{Fault, LogicInfo, LogicObject, Outcome};
@@ -15,18 +17,46 @@ use std::sync::Once;
 /// `catch_unwind` belongs to the same panic runtime as the code that panics.
 pub struct Guarded<T: PluginLogic> {
     logic: T,
+    allocations: u64,
 }
 
 impl<T: PluginLogic> Guarded<T> {
     /// Creates the author's logic, catching a panic in `create`.
     pub fn create() -> Outcome<Self> {
         install_panic_hook();
-        guard(|| Self { logic: T::create() })
+        guard(|| Self {
+            logic: T::create(),
+            allocations: 0,
+        })
     }
 
     /// The author's logic.
     pub fn logic(&self) -> &T {
         &self.logic
+    }
+
+    /// Fingerprint of this wrapper's complete layout: two builds with equal fingerprints can hand each other
+    /// their instances' memory (see [`crate::layout`]).
+    pub fn fingerprint() -> u64 {
+        layout::fingerprint::<Self>()
+    }
+}
+
+// SAFETY: describes both fields of the wrapper, the author's state recursively through its own derive.
+unsafe impl<T: PluginLogic> StateLayout for Guarded<T> {
+    fn describe(out: &mut layout::LayoutWriter) {
+        use core::mem::offset_of;
+        #[allow(dead_code)]
+        fn every_field_is_described<T: PluginLogic>(g: &Guarded<T>) {
+            let Guarded {
+                logic: _,
+                allocations: _,
+            } = g;
+        }
+        out.structure::<Self>("Guarded", |out| {
+            out.field::<T>("logic", offset_of!(Self, logic));
+            out.field::<u64>("allocations", offset_of!(Self, allocations));
+        });
     }
 }
 
@@ -47,7 +77,13 @@ impl<T: PluginLogic> LogicObject for Guarded<T> {
 
     #[inline]
     fn process(&mut self, ctx: &mut Process<'_>) -> Outcome<ProcessStatus> {
-        guard(|| self.logic.process(ctx))
+        if cfg!(debug_assertions) {
+            let (outcome, allocations) = count_allocations(|| guard(|| self.logic.process(ctx)));
+            self.allocations += allocations;
+            outcome
+        } else {
+            guard(|| self.logic.process(ctx))
+        }
     }
 
     fn save_state(&mut self, sink: &mut dyn StateSink) -> Outcome<()> {
@@ -64,6 +100,10 @@ impl<T: PluginLogic> LogicObject for Guarded<T> {
 
     fn tail(&mut self) -> Outcome<Tail> {
         guard(|| self.logic.tail())
+    }
+
+    fn allocations(&mut self) -> Outcome<u64> {
+        Ok(self.allocations)
     }
 
     fn destroy(self: Box<Self>) -> Outcome<()> {

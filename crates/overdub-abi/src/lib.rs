@@ -10,6 +10,7 @@ pub mod canary;
 pub mod events;
 pub mod export;
 mod guard;
+pub mod layout;
 mod logic;
 mod message;
 mod object;
@@ -25,6 +26,7 @@ pub use events::{
     ChannelPressure, ControlChange, Event, EventBody, Note, ParamChange, PitchBend, PolyPressure,
 };
 pub use guard::{Guarded, guard};
+pub use layout::{LayoutWriter, StateLayout};
 pub use logic::PluginLogic;
 pub use message::{MESSAGE_CAPACITY, Message};
 pub use object::{Fault, LogicInfo, LogicObject, METHODS, OnFault, Outcome};

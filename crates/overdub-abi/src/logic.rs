@@ -1,5 +1,6 @@
 //! The trait a plugin author implements: the plugin's DSP, independent of format and of hot or static builds.
 
+use crate::layout::StateLayout;
 use crate::object::OnFault;
 use crate::params::ParamInfo;
 use crate::process::{Process, ProcessStatus, Tail};
@@ -9,8 +10,11 @@ use crate::state::{StateError, StateReader, StateWriter};
 ///
 /// The same implementation runs inside the hot shell (built as a library and reloaded on every build) and the
 /// static shell (compiled into the release plugin). The shell owns parameter values and passes them in; the
-/// implementing type holds everything else (filters, delay lines, voices).
-pub trait PluginLogic: Send + Sized + 'static {
+/// implementing type holds everything else (filters, delay lines, voices). Derive [`StateLayout`] for it:
+/// when a rebuild leaves its layout unchanged, the new code takes over the running state as it is (a delay
+/// keeps ringing, held notes keep sounding); when the layout changed, state moves through `save_state` and
+/// `load_state`.
+pub trait PluginLogic: StateLayout + Send + Sized + 'static {
     /// Stable, unique identifier such as `"com.example.gain"`; saved state is tagged with it.
     const ID: &'static str;
     /// Name shown to the user.

@@ -77,12 +77,14 @@ pub trait LogicObject: Send {
     fn latency(&mut self) -> Outcome<u32>;
     /// See [`crate::PluginLogic::tail`].
     fn tail(&mut self) -> Outcome<Tail>;
+    /// Allocations the author's `process` made so far (counted in debug builds of the logic, else 0).
+    fn allocations(&mut self) -> Outcome<u64>;
     /// Drops the instance inside the library, with the library's allocator and panic guard.
     fn destroy(self: Box<Self>) -> Outcome<()>;
 }
 
 /// The methods of [`LogicObject`] in declaration order; the probe answers slot `n` with `Fault::Probe(n)`.
-pub const METHODS: [&str; 8] = [
+pub const METHODS: [&str; 9] = [
     "info",
     "reset",
     "process",
@@ -90,5 +92,6 @@ pub const METHODS: [&str; 8] = [
     "load_state",
     "latency",
     "tail",
+    "allocations",
     "destroy",
 ];

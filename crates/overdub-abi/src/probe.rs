@@ -39,8 +39,11 @@ impl LogicObject for Probe {
     fn tail(&mut self) -> Outcome<Tail> {
         answer(6)
     }
-    fn destroy(self: Box<Self>) -> Outcome<()> {
+    fn allocations(&mut self) -> Outcome<u64> {
         answer(7)
+    }
+    fn destroy(self: Box<Self>) -> Outcome<()> {
+        answer(8)
     }
 }
 
@@ -96,7 +99,8 @@ pub fn verify_probe(mut probe: Box<dyn LogicObject>) -> Result<(), ProbeMismatch
     check(4, probe.load_state(&[]))?;
     check(5, probe.latency())?;
     check(6, probe.tail())?;
-    check(7, probe.destroy())
+    check(7, probe.allocations())?;
+    check(8, probe.destroy())
 }
 
 #[cfg(test)]
@@ -131,8 +135,11 @@ mod tests {
         fn tail(&mut self) -> Outcome<Tail> {
             answer(5)
         }
-        fn destroy(self: Box<Self>) -> Outcome<()> {
+        fn allocations(&mut self) -> Outcome<u64> {
             answer(7)
+        }
+        fn destroy(self: Box<Self>) -> Outcome<()> {
+            answer(8)
         }
     }
 

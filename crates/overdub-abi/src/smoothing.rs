@@ -82,6 +82,28 @@ impl Smoothed {
     }
 }
 
+/// Describes [`Smoothed`]'s fields for its `StateLayout` implementation.
+pub(crate) fn describe_layout(out: &mut crate::layout::LayoutWriter) {
+    use core::mem::offset_of;
+    #[allow(dead_code)]
+    fn every_field_is_described(s: &Smoothed) {
+        let Smoothed {
+            current: _,
+            target: _,
+            step: _,
+            remaining: _,
+            ramp_samples: _,
+        } = s;
+    }
+    out.structure::<Smoothed>("Smoothed", |out| {
+        out.field::<f32>("current", offset_of!(Smoothed, current));
+        out.field::<f32>("target", offset_of!(Smoothed, target));
+        out.field::<f32>("step", offset_of!(Smoothed, step));
+        out.field::<u32>("remaining", offset_of!(Smoothed, remaining));
+        out.field::<u32>("ramp_samples", offset_of!(Smoothed, ramp_samples));
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

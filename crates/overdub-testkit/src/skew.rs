@@ -55,6 +55,9 @@ fn build() -> PathBuf {
     write(
         &logic.join("src/lib.rs"),
         "pub struct Skewed;\n\
+         unsafe impl overdub_abi::StateLayout for Skewed {\n\
+             fn describe(out: &mut overdub_abi::LayoutWriter) { out.primitive::<Self>(\"Skewed\"); }\n\
+         }\n\
          impl overdub_abi::PluginLogic for Skewed {\n\
              const ID: &'static str = \"dev.overdub.fixtures.skew\";\n\
              const NAME: &'static str = \"Skewed\";\n\

@@ -1,12 +1,14 @@
 //! overdub: the one dependency a plugin author names.
 //!
-//! Implement [`PluginLogic`] for your plugin's state, declare its parameters as constants, and invoke
+//! Implement [`PluginLogic`] for your plugin's state (and derive [`StateLayout`] for it), declare its
+//! parameters as constants, and invoke
 //! [`export_logic!`] once. The same crate then runs hot (rebuilt and reloaded into the running host on every
 //! save) and static (compiled into a release plugin with nothing of the reload machinery).
 //!
 //! ```
 //! use overdub::prelude::*;
 //!
+//! #[derive(StateLayout)]
 //! pub struct Gain { gain: Smoothed }
 //!
 //! impl PluginLogic for Gain {
@@ -32,12 +34,14 @@
 //! ```
 
 pub use overdub_abi::*;
+pub use overdub_derive::StateLayout;
 
 /// Everything a logic crate usually needs, in one import.
 pub mod prelude {
     pub use overdub_abi::{
         AudioBuffer, ChannelIo, Event, EventBody, Note, OnFault, ParamFlags, ParamInfo,
-        PluginLogic, Process, ProcessStatus, Smoothed, StateError, StateReader, StateWriter, Tail,
-        Transport, export_logic,
+        PluginLogic, Process, ProcessStatus, Smoothed, StateError, StateLayout, StateReader,
+        StateWriter, Tail, Transport, export_logic,
     };
+    pub use overdub_derive::StateLayout;
 }

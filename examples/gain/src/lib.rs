@@ -6,6 +6,7 @@ use overdub::prelude::*;
 pub const GAIN: usize = 0;
 
 /// Scales every channel by a gain that glides over 20 ms, so moving it never clicks.
+#[derive(StateLayout)]
 pub struct Gain {
     level: Smoothed,
 }

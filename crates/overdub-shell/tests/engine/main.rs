@@ -6,6 +6,7 @@ use overdub_abi::{
     Event, EventBody, OnFault, ParamChange, ParamInfo, PluginLogic, Process, ProcessStatus,
     StateError, StateReader, StateWriter,
 };
+use overdub_derive::StateLayout;
 use overdub_shell::{
     AudioBlock, EVENTS_PER_WINDOW, SavedState, Shell, ShellError, StateFormatError, StaticShell,
 };
@@ -16,6 +17,7 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 const LEVEL_ID: u32 = 5;
 
 /// Writes the level parameter into every output sample and remembers what each window looked like.
+#[derive(StateLayout)]
 struct Staircase {
     windows: [(usize, usize); 64],
     window_count: usize,
@@ -70,6 +72,7 @@ impl PluginLogic for Staircase {
 }
 
 /// Panics when its trigger is on, and asks for its input to pass through while faulted.
+#[derive(StateLayout)]
 struct FragileEffect;
 
 impl PluginLogic for FragileEffect {
