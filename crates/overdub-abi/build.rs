@@ -10,9 +10,7 @@ fn main() {
         .arg("-vV")
         .output()
         .expect("the compiler cargo uses can report its identity with -vV");
-    let identity = String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .replace('\n', "; ");
+    let identity = String::from_utf8_lossy(&output.stdout).trim().replace('\n', "; ");
     println!("cargo:rustc-env=OVERDUB_RUSTC_IDENTITY={identity}");
 
     let target = std::env::var("TARGET").expect("cargo sets TARGET for build scripts");

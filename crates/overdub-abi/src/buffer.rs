@@ -168,9 +168,7 @@ impl<'a> AudioBuffer<'a> {
     /// When the window does not lie inside the block.
     pub fn window(&mut self, start: usize, frames: usize) -> AudioBuffer<'_> {
         assert!(
-            start
-                .checked_add(frames)
-                .is_some_and(|end| end <= self.frames()),
+            start.checked_add(frames).is_some_and(|end| end <= self.frames()),
             "window {start}+{frames} outside a block of {}",
             self.frames
         );
@@ -216,13 +214,7 @@ mod tests {
         };
         // SAFETY: the vectors outlive the buffer and are not touched while it lives.
         let mut buffer = unsafe {
-            AudioBuffer::from_raw(
-                in_ptrs.as_ptr(),
-                in_ptrs.len(),
-                out_ptrs.as_ptr(),
-                out_ptrs.len(),
-                frames,
-            )
+            AudioBuffer::from_raw(in_ptrs.as_ptr(), in_ptrs.len(), out_ptrs.as_ptr(), out_ptrs.len(), frames)
         };
         f(&mut buffer)
     }

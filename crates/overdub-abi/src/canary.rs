@@ -93,37 +93,16 @@ fn sized<T>() -> String {
 
 /// Every canary field with its value in this build, in a fixed order.
 pub fn fields() -> Vec<(&'static str, String)> {
-    let note = Note {
-        channel: 0,
-        key: 0,
-        velocity: 0.0,
-        note_id: 0,
-    };
+    let note = Note { channel: 0, key: 0, velocity: 0.0, note_id: 0 };
     let mut fields = vec![
         ("abi.version", env!("CARGO_PKG_VERSION").to_owned()),
         ("abi.source", env!("OVERDUB_ABI_SOURCE").to_owned()),
         ("rustc", env!("OVERDUB_RUSTC_IDENTITY").to_owned()),
         ("target", env!("OVERDUB_TARGET").to_owned()),
-        (
-            "panic",
-            if cfg!(panic = "unwind") {
-                "unwind"
-            } else {
-                "abort"
-            }
-            .to_owned(),
-        ),
+        ("panic", if cfg!(panic = "unwind") { "unwind" } else { "abort" }.to_owned()),
         struct_layout!(
             AudioBuffer<'static>,
-            AudioBuffer {
-                inputs,
-                outputs,
-                input_channels,
-                output_channels,
-                offset,
-                frames,
-                _host_audio
-            }
+            AudioBuffer { inputs, outputs, input_channels, output_channels, offset, frames, _host_audio }
         ),
         struct_layout!(Event, Event { time, body }),
         enum_layout!(EventBody {
@@ -135,33 +114,11 @@ pub fn fields() -> Vec<(&'static str, String)> {
             PolyPressure => EventBody::PolyPressure(PolyPressure { channel: 0, key: 0, value: 0.0 }),
             ParamChange => EventBody::ParamChange(ParamChange { index: 0, id: 0, value: 0.0 }),
         }),
-        struct_layout!(
-            Note,
-            Note {
-                channel,
-                key,
-                velocity,
-                note_id
-            }
-        ),
-        struct_layout!(
-            ControlChange,
-            ControlChange {
-                channel,
-                controller,
-                value
-            }
-        ),
+        struct_layout!(Note, Note { channel, key, velocity, note_id }),
+        struct_layout!(ControlChange, ControlChange { channel, controller, value }),
         struct_layout!(PitchBend, PitchBend { channel, value }),
         struct_layout!(ChannelPressure, ChannelPressure { channel, value }),
-        struct_layout!(
-            PolyPressure,
-            PolyPressure {
-                channel,
-                key,
-                value
-            }
-        ),
+        struct_layout!(PolyPressure, PolyPressure { channel, key, value }),
         struct_layout!(ParamChange, ParamChange { index, id, value }),
         struct_layout!(
             Transport,
@@ -178,23 +135,10 @@ pub fn fields() -> Vec<(&'static str, String)> {
                 looping
             }
         ),
-        struct_layout!(
-            TimeSignature,
-            TimeSignature {
-                numerator,
-                denominator
-            }
-        ),
+        struct_layout!(TimeSignature, TimeSignature { numerator, denominator }),
         struct_layout!(
             Process<'static>,
-            Process {
-                buffer,
-                events,
-                params,
-                transport,
-                sample_rate,
-                sample_position
-            }
+            Process { buffer, events, params, transport, sample_rate, sample_position }
         ),
         enum_layout!(ProcessStatus {
             Normal => ProcessStatus::Normal,
@@ -206,30 +150,10 @@ pub fn fields() -> Vec<(&'static str, String)> {
             Samples => Tail::Samples(0),
             Infinite => Tail::Infinite,
         }),
-        struct_layout!(
-            ParamInfo,
-            ParamInfo {
-                id,
-                name,
-                unit,
-                min,
-                max,
-                default,
-                steps,
-                flags
-            }
-        ),
+        struct_layout!(ParamInfo, ParamInfo { id, name, unit, min, max, default, steps, flags }),
         ("layout.ParamFlags", sized::<ParamFlags>()),
         struct_layout!(ParamValues<'static>, ParamValues { values }),
-        struct_layout!(
-            LogicInfo,
-            LogicInfo {
-                id,
-                name,
-                params,
-                on_fault
-            }
-        ),
+        struct_layout!(LogicInfo, LogicInfo { id, name, params, on_fault }),
         enum_layout!(OnFault {
             Silence => OnFault::Silence,
             PassThrough => OnFault::PassThrough,
@@ -238,20 +162,10 @@ pub fn fields() -> Vec<(&'static str, String)> {
             Panic => Fault::Panic(Message::empty()),
             Probe => Fault::Probe(0),
         }),
-        struct_layout!(
-            Message,
-            Message {
-                len,
-                truncated,
-                bytes
-            }
-        ),
+        struct_layout!(Message, Message { len, truncated, bytes }),
         struct_layout!(StateError, StateError { message }),
         ("ref.dyn LogicObject", size_align::<dyn LogicObject>()),
-        (
-            "ref.dyn StateSink",
-            size_align::<dyn crate::state::StateSink>(),
-        ),
+        ("ref.dyn StateSink", size_align::<dyn crate::state::StateSink>()),
         ("ref.str", size_align::<str>()),
         ("ref.[u8]", size_align::<[u8]>()),
     ];
@@ -259,10 +173,7 @@ pub fn fields() -> Vec<(&'static str, String)> {
         ("outcome.unit", sized::<Outcome<()>>()),
         ("outcome.ProcessStatus", sized::<Outcome<ProcessStatus>>()),
         ("outcome.LogicInfo", sized::<Outcome<LogicInfo>>()),
-        (
-            "outcome.load_state",
-            sized::<Outcome<Result<(), StateError>>>(),
-        ),
+        ("outcome.load_state", sized::<Outcome<Result<(), StateError>>>()),
         ("outcome.u32", sized::<Outcome<u32>>()),
         ("outcome.Tail", sized::<Outcome<Tail>>()),
         ("outcome.create", sized::<Outcome<Box<dyn LogicObject>>>()),
@@ -294,10 +205,7 @@ pub fn compare(shell: &str, logic: &str) -> Result<(), CanaryDiff> {
     let shell_fields = parse(shell);
     let logic_fields = parse(logic);
     let lookup = |fields: &[(&str, &str)], key: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| (*v).to_owned())
+        fields.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned())
     };
     let mut differences = Vec::new();
     for (key, value) in &shell_fields {
@@ -319,17 +227,11 @@ pub fn compare(shell: &str, logic: &str) -> Result<(), CanaryDiff> {
             });
         }
     }
-    if differences.is_empty() {
-        Ok(())
-    } else {
-        Err(CanaryDiff { differences })
-    }
+    if differences.is_empty() { Ok(()) } else { Err(CanaryDiff { differences }) }
 }
 
 fn parse(text: &str) -> Vec<(&str, &str)> {
-    text.lines()
-        .filter_map(|line| line.split_once('='))
-        .collect()
+    text.lines().filter_map(|line| line.split_once('=')).collect()
 }
 
 impl fmt::Display for CanaryDiff {
@@ -339,13 +241,7 @@ impl fmt::Display for CanaryDiff {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(
-                f,
-                "  {}:\n    shell: {}\n    logic: {}",
-                d.field,
-                show(&d.shell),
-                show(&d.logic)
-            )?;
+            write!(f, "  {}:\n    shell: {}\n    logic: {}", d.field, show(&d.shell), show(&d.logic))?;
         }
         Ok(())
     }
@@ -371,10 +267,7 @@ mod tests {
         assert_eq!(diff.differences[0].logic.as_deref(), Some("1.94"));
         assert_eq!(diff.differences[2].shell, None);
         let report = diff.to_string();
-        assert!(
-            report.contains("shell: a@0 b@8") && report.contains("logic: b@0 a@8"),
-            "{report}"
-        );
+        assert!(report.contains("shell: a@0 b@8") && report.contains("logic: b@0 a@8"), "{report}");
         assert!(report.contains("shell: (absent)"), "{report}");
     }
 
@@ -387,10 +280,7 @@ mod tests {
     #[test]
     fn struct_layouts_name_each_field_with_type_and_offset() {
         let text = canary_text();
-        let transport = text
-            .lines()
-            .find(|l| l.starts_with("layout.Transport="))
-            .unwrap();
+        let transport = text.lines().find(|l| l.starts_with("layout.Transport=")).unwrap();
         assert!(transport.contains("tempo:f64@"), "{transport}");
         assert!(transport.contains("playing:bool@"), "{transport}");
     }
@@ -398,25 +288,13 @@ mod tests {
     #[test]
     fn enum_discriminants_are_recorded() {
         let text = canary_text();
-        let events = text
-            .lines()
-            .find(|l| l.starts_with("enum.EventBody="))
-            .unwrap();
-        assert!(
-            events.contains("NoteOn=0") && events.contains("ParamChange=6"),
-            "{events}"
-        );
+        let events = text.lines().find(|l| l.starts_with("enum.EventBody=")).unwrap();
+        assert!(events.contains("NoteOn=0") && events.contains("ParamChange=6"), "{events}");
     }
 
     #[test]
     fn compiler_identity_is_the_full_version_output() {
-        let rustc = canary_text()
-            .lines()
-            .find(|l| l.starts_with("rustc="))
-            .unwrap();
-        assert!(
-            rustc.contains("commit-hash") && rustc.contains("host:"),
-            "{rustc}"
-        );
+        let rustc = canary_text().lines().find(|l| l.starts_with("rustc=")).unwrap();
+        assert!(rustc.contains("commit-hash") && rustc.contains("host:"), "{rustc}");
     }
 }

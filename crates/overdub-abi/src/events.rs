@@ -119,20 +119,8 @@ impl Event {
     }
 
     const fn note(time: u32, on: bool, channel: u8, key: u8, velocity: f32) -> Self {
-        let note = Note {
-            channel,
-            key,
-            velocity,
-            note_id: Note::NO_ID,
-        };
-        Self {
-            time,
-            body: if on {
-                EventBody::NoteOn(note)
-            } else {
-                EventBody::NoteOff(note)
-            },
-        }
+        let note = Note { channel, key, velocity, note_id: Note::NO_ID };
+        Self { time, body: if on { EventBody::NoteOn(note) } else { EventBody::NoteOff(note) } }
     }
 
     /// Decodes a three-byte MIDI 1.0 channel message; `None` for messages that carry no event here.
@@ -143,44 +131,23 @@ impl Event {
         let (data1, data2) = (bytes[1] & 0x7f, bytes[2] & 0x7f);
         let unit = |v: u8| f32::from(v) / 127.0;
         let body = match bytes[0] & 0xf0 {
-            0x80 => EventBody::NoteOff(Note {
-                channel,
-                key: data1,
-                velocity: unit(data2),
-                note_id: Note::NO_ID,
-            }),
-            0x90 if data2 == 0 => EventBody::NoteOff(Note {
-                channel,
-                key: data1,
-                velocity: 0.0,
-                note_id: Note::NO_ID,
-            }),
-            0x90 => EventBody::NoteOn(Note {
-                channel,
-                key: data1,
-                velocity: unit(data2),
-                note_id: Note::NO_ID,
-            }),
-            0xa0 => EventBody::PolyPressure(PolyPressure {
-                channel,
-                key: data1,
-                value: unit(data2),
-            }),
-            0xb0 => EventBody::ControlChange(ControlChange {
-                channel,
-                controller: data1,
-                value: unit(data2),
-            }),
-            0xd0 => EventBody::ChannelPressure(ChannelPressure {
-                channel,
-                value: unit(data1),
-            }),
+            0x80 => {
+                EventBody::NoteOff(Note { channel, key: data1, velocity: unit(data2), note_id: Note::NO_ID })
+            }
+            0x90 if data2 == 0 => {
+                EventBody::NoteOff(Note { channel, key: data1, velocity: 0.0, note_id: Note::NO_ID })
+            }
+            0x90 => {
+                EventBody::NoteOn(Note { channel, key: data1, velocity: unit(data2), note_id: Note::NO_ID })
+            }
+            0xa0 => EventBody::PolyPressure(PolyPressure { channel, key: data1, value: unit(data2) }),
+            0xb0 => {
+                EventBody::ControlChange(ControlChange { channel, controller: data1, value: unit(data2) })
+            }
+            0xd0 => EventBody::ChannelPressure(ChannelPressure { channel, value: unit(data1) }),
             0xe0 => {
                 let raw = (i32::from(data2) << 7) | i32::from(data1);
-                EventBody::PitchBend(PitchBend {
-                    channel,
-                    value: (raw - 8192) as f32 / 8192.0,
-                })
+                EventBody::PitchBend(PitchBend { channel, value: (raw - 8192) as f32 / 8192.0 })
             }
             _ => return None,
         };
@@ -196,15 +163,7 @@ mod tests {
     fn decodes_note_on_and_treats_zero_velocity_as_off() {
         let on = Event::from_midi(5, [0x92, 60, 127]).unwrap();
         assert_eq!(on.time, 5);
-        assert_eq!(
-            on.body,
-            EventBody::NoteOn(Note {
-                channel: 2,
-                key: 60,
-                velocity: 1.0,
-                note_id: -1
-            })
-        );
+        assert_eq!(on.body, EventBody::NoteOn(Note { channel: 2, key: 60, velocity: 1.0, note_id: -1 }));
         let off = Event::from_midi(0, [0x90, 60, 0]).unwrap();
         assert!(matches!(off.body, EventBody::NoteOff(Note { key: 60, .. })));
     }
@@ -212,21 +171,9 @@ mod tests {
     #[test]
     fn decodes_pitch_bend_centre_and_extremes() {
         let centre = Event::from_midi(0, [0xe0, 0x00, 0x40]).unwrap();
-        assert_eq!(
-            centre.body,
-            EventBody::PitchBend(PitchBend {
-                channel: 0,
-                value: 0.0
-            })
-        );
+        assert_eq!(centre.body, EventBody::PitchBend(PitchBend { channel: 0, value: 0.0 }));
         let low = Event::from_midi(0, [0xe0, 0, 0]).unwrap();
-        assert_eq!(
-            low.body,
-            EventBody::PitchBend(PitchBend {
-                channel: 0,
-                value: -1.0
-            })
-        );
+        assert_eq!(low.body, EventBody::PitchBend(PitchBend { channel: 0, value: -1.0 }));
     }
 
     #[test]
@@ -234,23 +181,10 @@ mod tests {
         let cc = Event::from_midi(0, [0xb1, 74, 127]).unwrap();
         assert_eq!(
             cc.body,
-            EventBody::ControlChange(ControlChange {
-                channel: 1,
-                controller: 74,
-                value: 1.0
-            })
+            EventBody::ControlChange(ControlChange { channel: 1, controller: 74, value: 1.0 })
         );
         let at = Event::from_midi(0, [0xd0, 127, 0]).unwrap();
-        assert_eq!(
-            at.body,
-            EventBody::ChannelPressure(ChannelPressure {
-                channel: 0,
-                value: 1.0
-            })
-        );
-        assert!(
-            Event::from_midi(0, [0xf8, 0, 0]).is_none(),
-            "clock carries no event"
-        );
+        assert_eq!(at.body, EventBody::ChannelPressure(ChannelPressure { channel: 0, value: 1.0 }));
+        assert!(Event::from_midi(0, [0xf8, 0, 0]).is_none(), "clock carries no event");
     }
 }

@@ -96,9 +96,8 @@ macro_rules! __export_create {
         #[doc(hidden)]
         #[unsafe(no_mangle)]
         pub fn overdub_create() -> $crate::Outcome<::std::boxed::Box<dyn $crate::LogicObject>> {
-            $crate::Guarded::<$logic>::create().map(|logic| {
-                ::std::boxed::Box::new(logic) as ::std::boxed::Box<dyn $crate::LogicObject>
-            })
+            $crate::Guarded::<$logic>::create()
+                .map(|logic| ::std::boxed::Box::new(logic) as ::std::boxed::Box<dyn $crate::LogicObject>)
         }
 
         #[doc(hidden)]

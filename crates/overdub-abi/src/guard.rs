@@ -24,10 +24,7 @@ impl<T: PluginLogic> Guarded<T> {
     /// Creates the author's logic, catching a panic in `create`.
     pub fn create() -> Outcome<Self> {
         install_panic_hook();
-        guard(|| Self {
-            logic: T::create(),
-            allocations: 0,
-        })
+        guard(|| Self { logic: T::create(), allocations: 0 })
     }
 
     /// The author's logic.
@@ -48,10 +45,7 @@ unsafe impl<T: PluginLogic> StateLayout for Guarded<T> {
         use core::mem::offset_of;
         #[allow(dead_code)]
         fn every_field_is_described<T: PluginLogic>(g: &Guarded<T>) {
-            let Guarded {
-                logic: _,
-                allocations: _,
-            } = g;
+            let Guarded { logic: _, allocations: _ } = g;
         }
         out.structure::<Self>("Guarded", |out| {
             out.field::<T>("logic", offset_of!(Self, logic));
@@ -62,12 +56,7 @@ unsafe impl<T: PluginLogic> StateLayout for Guarded<T> {
 
 impl<T: PluginLogic> LogicObject for Guarded<T> {
     fn info(&mut self) -> Outcome<LogicInfo> {
-        Ok(LogicInfo {
-            id: T::ID,
-            name: T::NAME,
-            params: T::PARAMS,
-            on_fault: T::ON_FAULT,
-        })
+        Ok(LogicInfo { id: T::ID, name: T::NAME, params: T::PARAMS, on_fault: T::ON_FAULT })
     }
 
     #[inline]
@@ -149,12 +138,9 @@ fn install_panic_hook() {
                 .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
                 .unwrap_or("panic with a non-text payload");
             let message = match info.location() {
-                Some(at) => Message::format(format_args!(
-                    "{text} (at {}:{}:{})",
-                    at.file(),
-                    at.line(),
-                    at.column()
-                )),
+                Some(at) => {
+                    Message::format(format_args!("{text} (at {}:{}:{})", at.file(), at.line(), at.column()))
+                }
                 None => Message::from(text),
             };
             LAST_PANIC.with(|last| last.set(Some(message)));
@@ -171,9 +157,7 @@ mod tests {
     fn a_panic_becomes_a_fault_with_message_and_location() {
         install_panic_hook();
         let fault = guard(|| -> u32 { panic!("boom {}", 42) }).unwrap_err();
-        let Fault::Panic(message) = fault else {
-            panic!("expected a panic fault")
-        };
+        let Fault::Panic(message) = fault else { panic!("expected a panic fault") };
         assert!(message.as_str().starts_with("boom 42 (at "), "{message}");
         assert!(message.as_str().contains("guard.rs"), "{message}");
     }

@@ -69,12 +69,7 @@ impl LayoutWriter {
 
     /// A struct: `name`, its size and alignment, then `fields` writes each field with [`LayoutWriter::field`].
     pub fn structure<T>(&mut self, name: &str, fields: impl FnOnce(&mut Self)) {
-        let _ = write!(
-            self.text,
-            "struct {name}:{}/{}{{",
-            size_of::<T>(),
-            align_of::<T>()
-        );
+        let _ = write!(self.text, "struct {name}:{}/{}{{", size_of::<T>(), align_of::<T>());
         fields(self);
         self.text.push('}');
     }
@@ -88,12 +83,7 @@ impl LayoutWriter {
 
     /// An enum: `name`, its size and alignment, then `variants` writes each variant.
     pub fn enumeration<T>(&mut self, name: &str, variants: impl FnOnce(&mut Self)) {
-        let _ = write!(
-            self.text,
-            "enum {name}:{}/{}{{",
-            size_of::<T>(),
-            align_of::<T>()
-        );
+        let _ = write!(self.text, "enum {name}:{}/{}{{", size_of::<T>(), align_of::<T>());
         variants(self);
         self.text.push('}');
     }
@@ -125,9 +115,7 @@ pub fn fingerprint<T: StateLayout>() -> u64 {
     // FNV-1a over the description: a stable hash that does not depend on std's randomised hasher.
     LayoutWriter::of::<T>()
         .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 macro_rules! primitives {
@@ -140,25 +128,7 @@ macro_rules! primitives {
         }
     )*};
 }
-primitives!(
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    f32,
-    f64,
-    bool,
-    char,
-    ()
-);
+primitives!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64, bool, char, ());
 
 // SAFETY: a `Vec` is a fixed header owning elements of `T`, described recursively.
 unsafe impl<T: StateLayout> StateLayout for Vec<T> {
@@ -237,9 +207,7 @@ mod tests {
     // SAFETY: describes `Inner`'s one field with its offset.
     unsafe impl StateLayout for Inner {
         fn describe(out: &mut LayoutWriter) {
-            out.structure::<Self>("Inner", |out| {
-                out.field::<f32>("a", std::mem::offset_of!(Self, a))
-            });
+            out.structure::<Self>("Inner", |out| out.field::<f32>("a", std::mem::offset_of!(Self, a)));
         }
     }
     struct InnerRenamed {
@@ -248,19 +216,14 @@ mod tests {
     // SAFETY: as for `Inner`.
     unsafe impl StateLayout for InnerRenamed {
         fn describe(out: &mut LayoutWriter) {
-            out.structure::<Self>("Inner", |out| {
-                out.field::<f32>("b", std::mem::offset_of!(Self, b))
-            });
+            out.structure::<Self>("Inner", |out| out.field::<f32>("b", std::mem::offset_of!(Self, b)));
         }
     }
 
     #[test]
     fn a_change_inside_a_vec_element_changes_the_fingerprint() {
         assert_eq!(size_of::<Vec<Inner>>(), size_of::<Vec<InnerRenamed>>());
-        assert_ne!(
-            fingerprint::<Vec<Inner>>(),
-            fingerprint::<Vec<InnerRenamed>>()
-        );
+        assert_ne!(fingerprint::<Vec<Inner>>(), fingerprint::<Vec<InnerRenamed>>());
         assert_eq!(fingerprint::<Vec<Inner>>(), fingerprint::<Vec<Inner>>());
     }
 

@@ -21,11 +21,7 @@ pub struct Message {
 impl Message {
     /// An empty message.
     pub const fn empty() -> Self {
-        Self {
-            len: 0,
-            truncated: false,
-            bytes: [0; MESSAGE_CAPACITY],
-        }
+        Self { len: 0, truncated: false, bytes: [0; MESSAGE_CAPACITY] }
     }
 
     /// Formats `args` without allocating, cutting what does not fit.

@@ -84,14 +84,5 @@ pub trait LogicObject: Send {
 }
 
 /// The methods of [`LogicObject`] in declaration order; the probe answers slot `n` with `Fault::Probe(n)`.
-pub const METHODS: [&str; 9] = [
-    "info",
-    "reset",
-    "process",
-    "save_state",
-    "load_state",
-    "latency",
-    "tail",
-    "allocations",
-    "destroy",
-];
+pub const METHODS: [&str; 9] =
+    ["info", "reset", "process", "save_state", "load_state", "latency", "tail", "allocations", "destroy"];

@@ -115,11 +115,7 @@ impl ParamInfo {
 
     /// The nearest value the parameter can take: clamped into range and, when stepped, onto a step.
     pub fn constrain(&self, value: f64) -> f64 {
-        let value = if value.is_nan() {
-            self.default
-        } else {
-            value.clamp(self.min, self.max)
-        };
+        let value = if value.is_nan() { self.default } else { value.clamp(self.min, self.max) };
         if self.steps == 0 || self.max <= self.min {
             return value;
         }
@@ -196,10 +192,7 @@ impl<'a> ParamValues<'a> {
 mod tests {
     use super::*;
 
-    const GAIN: ParamInfo = ParamInfo::new(7, "Gain")
-        .range(-60.0, 12.0)
-        .default_value(0.0)
-        .unit("dB");
+    const GAIN: ParamInfo = ParamInfo::new(7, "Gain").range(-60.0, 12.0).default_value(0.0).unit("dB");
     const MODE: ParamInfo = ParamInfo::new(8, "Mode").range(0.0, 3.0).stepped(3);
 
     #[test]

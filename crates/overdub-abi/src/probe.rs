@@ -60,11 +60,7 @@ pub struct ProbeMismatch {
 
 impl fmt::Display for ProbeMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "method `{}` (slot {}) {}",
-            self.method, self.slot, self.answer
-        )
+        write!(f, "method `{}` (slot {}) {}", self.method, self.slot, self.answer)
     }
 }
 
@@ -83,11 +79,7 @@ fn check<T>(slot: usize, outcome: Outcome<T>) -> Result<(), ProbeMismatch> {
         Err(Fault::Panic(message)) => format!("panicked: {message}"),
         Ok(_) => "returned normally instead of answering as the probe".to_owned(),
     };
-    Err(ProbeMismatch {
-        method: METHODS[slot],
-        slot,
-        answer,
-    })
+    Err(ProbeMismatch { method: METHODS[slot], slot, answer })
 }
 
 /// Calls every method of `probe` in declaration order and names the first that answers wrongly.
@@ -148,9 +140,6 @@ mod tests {
         let mismatch = verify_probe(Box::new(SwappedTail)).unwrap_err();
         assert_eq!(mismatch.method, "tail");
         assert_eq!(mismatch.slot, 6);
-        assert_eq!(
-            mismatch.to_string(),
-            "method `tail` (slot 6) answered as `latency` (slot 5)"
-        );
+        assert_eq!(mismatch.to_string(), "method `tail` (slot 6) answered as `latency` (slot 5)");
     }
 }

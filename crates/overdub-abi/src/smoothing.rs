@@ -16,13 +16,7 @@ pub struct Smoothed {
 impl Smoothed {
     /// Starts settled at `value`, with no ramp until [`Smoothed::set_ramp`] is called.
     pub const fn new(value: f32) -> Self {
-        Self {
-            current: value,
-            target: value,
-            step: 0.0,
-            remaining: 0,
-            ramp_samples: 0,
-        }
+        Self { current: value, target: value, step: 0.0, remaining: 0, ramp_samples: 0 }
     }
 
     /// Sets how long a glide takes; call from `reset`, where the sample rate is known.
@@ -57,11 +51,7 @@ impl Smoothed {
     pub fn next_value(&mut self) -> f32 {
         if self.remaining > 0 {
             self.remaining -= 1;
-            self.current = if self.remaining == 0 {
-                self.target
-            } else {
-                self.current + self.step
-            };
+            self.current = if self.remaining == 0 { self.target } else { self.current + self.step };
         }
         self.current
     }
@@ -87,13 +77,7 @@ pub(crate) fn describe_layout(out: &mut crate::layout::LayoutWriter) {
     use core::mem::offset_of;
     #[allow(dead_code)]
     fn every_field_is_described(s: &Smoothed) {
-        let Smoothed {
-            current: _,
-            target: _,
-            step: _,
-            remaining: _,
-            ramp_samples: _,
-        } = s;
+        let Smoothed { current: _, target: _, step: _, remaining: _, ramp_samples: _ } = s;
     }
     out.structure::<Smoothed>("Smoothed", |out| {
         out.field::<f32>("current", offset_of!(Smoothed, current));

@@ -135,9 +135,7 @@ impl<'a> StateReader<'a> {
     pub fn finish(&self) -> Result<(), StateError> {
         match self.remaining() {
             0 => Ok(()),
-            left => Err(StateError::invalid(format_args!(
-                "{left} unexpected bytes after the state"
-            ))),
+            left => Err(StateError::invalid(format_args!("{left} unexpected bytes after the state"))),
         }
     }
 }
@@ -152,16 +150,12 @@ pub struct StateError {
 impl StateError {
     /// The state is malformed, for the reason given.
     pub fn invalid(reason: fmt::Arguments<'_>) -> Self {
-        Self {
-            message: Message::format(reason),
-        }
+        Self { message: Message::format(reason) }
     }
 
     /// The state ended early.
     pub fn truncated(needed: usize, at: usize, len: usize) -> Self {
-        Self::invalid(format_args!(
-            "truncated: needed {needed} bytes at offset {at}, state is {len} bytes"
-        ))
+        Self::invalid(format_args!("truncated: needed {needed} bytes at offset {at}, state is {len} bytes"))
     }
 
     /// The explanation.
@@ -222,9 +216,7 @@ mod tests {
     fn a_run_of_the_wrong_length_is_rejected() {
         let mut sink = VecSink(Vec::new());
         StateWriter::new(&mut sink).f32s(&[1.0; 3]);
-        let err = StateReader::new(&sink.0)
-            .f32s_into(&mut [0.0; 4])
-            .unwrap_err();
+        let err = StateReader::new(&sink.0).f32s_into(&mut [0.0; 4]).unwrap_err();
         assert!(err.message().contains("expected 4 samples"), "{err}");
     }
 

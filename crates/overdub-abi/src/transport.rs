@@ -40,10 +40,7 @@ impl Default for Transport {
     fn default() -> Self {
         Self {
             tempo: 120.0,
-            time_signature: TimeSignature {
-                numerator: 4,
-                denominator: 4,
-            },
+            time_signature: TimeSignature { numerator: 4, denominator: 4 },
             position_samples: 0,
             position_beats: 0.0,
             bar_start_beats: 0.0,

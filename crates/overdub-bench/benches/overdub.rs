@@ -3,9 +3,7 @@
 fn main() {
     let report = overdub_bench::run();
     print!("{}", report.table());
-    let path = overdub_testkit::workspace_root()
-        .join("target")
-        .join("overdub-bench.json");
+    let path = overdub_testkit::workspace_root().join("target").join("overdub-bench.json");
     report.write_json(&path).expect("write the JSON summary");
     println!("wrote {}", path.display());
 }

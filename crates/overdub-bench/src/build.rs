@@ -10,14 +10,7 @@ pub fn release_library(package: &str, lib_name: &str) -> PathBuf {
     let target = root.join("target").join("bench");
     let mut command = cargo();
     command
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            package,
-            "--manifest-path",
-        ])
+        .args(["build", "--release", "--quiet", "-p", package, "--manifest-path"])
         .arg(root.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(&target);

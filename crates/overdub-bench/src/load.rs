@@ -23,10 +23,7 @@ pub fn run(report: &mut Report) {
         "MiB",
     );
 
-    let in_target = library
-        .parent()
-        .expect("libraries have a directory")
-        .join("overdub-bench-loads");
+    let in_target = library.parent().expect("libraries have a directory").join("overdub-bench-loads");
     std::fs::create_dir_all(&in_target).expect("create the load directory");
     let (linked, cost) = load_variants(&bytes, &in_target, "linked");
     let _ = std::fs::remove_dir_all(&in_target);
@@ -36,18 +33,8 @@ pub fn run(report: &mut Report) {
         ms(quantile(&linked, 0.5)),
         "ms",
     );
-    report.info(
-        "load.gain.linked.stage_ms",
-        "  of which staging (link + hash)",
-        ms(cost.stage),
-        "ms",
-    );
-    report.info(
-        "load.gain.linked.open_ms",
-        "  of which dlopen",
-        ms(cost.open),
-        "ms",
-    );
+    report.info("load.gain.linked.stage_ms", "  of which staging (link + hash)", ms(cost.stage), "ms");
+    report.info("load.gain.linked.open_ms", "  of which dlopen", ms(cost.open), "ms");
 
     let plain = overdub_testkit::scratch_dir();
     let (copied, cost) = load_variants(&bytes, plain.path(), "copied");
@@ -57,12 +44,7 @@ pub fn run(report: &mut Report) {
         ms(quantile(&copied, 0.5)),
         "ms",
     );
-    report.info(
-        "load.gain.copied.stage_ms",
-        "  of which staging (copy + hash)",
-        ms(cost.stage),
-        "ms",
-    );
+    report.info("load.gain.copied.stage_ms", "  of which staging (copy + hash)", ms(cost.stage), "ms");
 }
 
 /// Loads `LOADS` variants written into `dir`; returns each load's time and the last load's cost breakdown.
@@ -72,9 +54,7 @@ fn load_variants(bytes: &[u8], dir: &Path, tag: &str) -> (Vec<Duration>, LoadCos
     for i in 0..LOADS {
         let path = dir.join(overdub_testkit::dylib_file_name(&format!("gain-{tag}-{i}")));
         let mut variant = bytes.to_vec();
-        variant.extend_from_slice(
-            format!("overdub-bench-load-{tag}-{}-{i}", std::process::id()).as_bytes(),
-        );
+        variant.extend_from_slice(format!("overdub-bench-load-{tag}-{}-{i}", std::process::id()).as_bytes());
         std::fs::write(&path, variant).expect("write variant");
         let started = Instant::now();
         let loaded = Loader::new(&path).load().expect("the gain example loads");

@@ -35,26 +35,12 @@ impl Report {
 
     /// Records a figure that should be at most `limit`.
     pub fn at_most(&mut self, key: &str, label: &str, value: f64, unit: &'static str, limit: f64) {
-        self.push(
-            key,
-            label,
-            value,
-            unit,
-            format!("≤ {limit}"),
-            Some(value <= limit),
-        );
+        self.push(key, label, value, unit, format!("≤ {limit}"), Some(value <= limit));
     }
 
     /// Records a figure that should be at least `limit`.
     pub fn at_least(&mut self, key: &str, label: &str, value: f64, unit: &'static str, limit: f64) {
-        self.push(
-            key,
-            label,
-            value,
-            unit,
-            format!("≥ {limit}"),
-            Some(value >= limit),
-        );
+        self.push(key, label, value, unit, format!("≥ {limit}"), Some(value >= limit));
     }
 
     fn push(
@@ -66,24 +52,12 @@ impl Report {
         target: String,
         met: Option<bool>,
     ) {
-        self.figures.push(Figure {
-            key: key.to_owned(),
-            label: label.to_owned(),
-            value,
-            unit,
-            target,
-            met,
-        });
+        self.figures.push(Figure { key: key.to_owned(), label: label.to_owned(), value, unit, target, met });
     }
 
     /// The human table.
     pub fn table(&self) -> String {
-        let width = self
-            .figures
-            .iter()
-            .map(|f| f.label.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = self.figures.iter().map(|f| f.label.chars().count()).max().unwrap_or(0);
         let mut out = String::new();
         for f in &self.figures {
             let verdict = match f.met {
@@ -110,11 +84,7 @@ impl Report {
                 "    {{\"key\": {:?}, \"label\": {:?}, \"value\": {}, \"unit\": {:?}, \"target\": {:?}, \"met\": {met}}}",
                 f.key, f.label, f.value, f.unit, f.target
             );
-            out.push_str(if i + 1 < self.figures.len() {
-                ",\n"
-            } else {
-                "\n"
-            });
+            out.push_str(if i + 1 < self.figures.len() { ",\n" } else { "\n" });
         }
         out.push_str("  ]\n}\n");
         out

@@ -90,10 +90,7 @@ fn variant_fields(fields: &Fields) -> Vec<proc_macro2::TokenStream> {
         .enumerate()
         .map(|(index, field)| {
             let ty = &field.ty;
-            let label = field
-                .ident
-                .as_ref()
-                .map_or_else(|| index.to_string(), ToString::to_string);
+            let label = field.ident.as_ref().map_or_else(|| index.to_string(), ToString::to_string);
             quote! { out.variant_field::<#ty>(#label); }
         })
         .collect()

@@ -92,3 +92,14 @@ pub enum LoadError {
         message: Message,
     },
 }
+
+impl LoadError {
+    /// Whether the file may simply not be finished yet (a linker still writing, a directory being
+    /// recreated): worth one more try once the writes settle before telling the developer.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Missing { .. } | Self::Io { .. } | Self::NotALibrary { .. } | Self::Truncated { .. }
+        )
+    }
+}

@@ -53,9 +53,7 @@ mod tests {
 
     #[test]
     fn streaming_hash_equals_one_shot_hash_across_chunk_boundaries() {
-        let data: Vec<u8> = (0..(CHUNK * 2 + 123))
-            .map(|i| (i * 7 % 251) as u8)
-            .collect();
+        let data: Vec<u8> = (0..(CHUNK * 2 + 123)).map(|i| (i * 7 % 251) as u8).collect();
         let (hash, len) = hash_reader(&data[..]).unwrap();
         assert_eq!(len, data.len() as u64);
         assert_eq!(hash, hash_bytes(&data));

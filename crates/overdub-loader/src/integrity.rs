@@ -18,31 +18,18 @@ pub struct LibraryShape {
 
 /// Verifies that `file` is a shared library for this machine whose every segment and section lies inside it.
 pub fn check(path: &Path, file: &File, len: u64) -> Result<LibraryShape, LoadError> {
-    let truncated = |detail: String| LoadError::Truncated {
-        path: path.to_owned(),
-        detail,
-    };
-    let not_library = |reason: String| LoadError::NotALibrary {
-        path: path.to_owned(),
-        reason,
-    };
+    let truncated = |detail: String| LoadError::Truncated { path: path.to_owned(), detail };
+    let not_library = |reason: String| LoadError::NotALibrary { path: path.to_owned(), reason };
     if len == 0 {
         return Err(truncated("the file is empty".to_owned()));
     }
     let cache = object::ReadCache::new(file);
-    let format = object::FileKind::parse(&cache).map_err(|_| {
-        not_library("its first bytes are not an ELF, Mach-O or PE header".to_owned())
-    })?;
-    let parsed = object::File::parse(&cache).map_err(|e| {
-        truncated(format!(
-            "its {format:?} headers do not parse ({e}) in {len} bytes"
-        ))
-    })?;
+    let format = object::FileKind::parse(&cache)
+        .map_err(|_| not_library("its first bytes are not an ELF, Mach-O or PE header".to_owned()))?;
+    let parsed = object::File::parse(&cache)
+        .map_err(|e| truncated(format!("its {format:?} headers do not parse ({e}) in {len} bytes")))?;
     if parsed.kind() != ObjectKind::Dynamic {
-        return Err(not_library(format!(
-            "it is a {:?} object, not a shared library",
-            parsed.kind()
-        )));
+        return Err(not_library(format!("it is a {:?} object, not a shared library", parsed.kind())));
     }
     if parsed.architecture() != host_architecture() {
         return Err(not_library(format!(

@@ -5,18 +5,29 @@
 //! verified by the ABI canary and the vtable probe before any Rust-ABI call ([`library`]). [`HotShell`] runs
 //! it behind the same [`overdub_shell::Shell`] interface as a static build.
 
+mod candidate;
 mod cost;
+mod crossfade;
 mod error;
+mod events;
 mod hash;
 mod hot_shell;
+mod instance;
 pub mod integrity;
 pub mod library;
+mod link;
 mod loader;
+mod prepare;
+mod slot;
 pub mod staging;
+mod watch;
+mod worker;
 
 pub use cost::LoadCost;
 pub use error::LoadError;
+pub use events::{ReloadEvent, ReloadTimings, StateOutcome};
 pub use hash::{hash_bytes, hash_reader};
-pub use hot_shell::{HotShell, ReloadError, ReloadOutcome, Reloaded, StateCarry};
+pub use hot_shell::{HotOptions, HotShell, ReloadError, ReloadOutcome, Reloaded};
+pub use instance::Instance;
 pub use library::LoadedLibrary;
 pub use loader::{LoadOutcome, Loader};

@@ -2,14 +2,14 @@
 
 use crate::cost::LoadCost;
 use crate::error::LoadError;
+use crate::instance::Instance;
 use crate::integrity;
 use crate::staging::Staged;
-use overdub_abi::export::{CanaryFn, CreateFn, ProbeFn, symbols};
-use overdub_abi::{Fault, Message, canary, probe};
-use overdub_shell::Instance;
+use overdub_abi::export::{AdoptFn, CanaryFn, CreateFn, FingerprintFn, ProbeFn, symbols};
+use overdub_abi::{Fault, LogicInfo, Message, canary, probe};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 /// A verified logic library, mapped for the rest of the process's life.
@@ -22,6 +22,9 @@ pub struct LoadedLibrary {
     source: PathBuf,
     hash: u64,
     create: CreateFn,
+    adopt: AdoptFn,
+    fingerprint: u64,
+    info: OnceLock<LogicInfo>,
     cost: LoadCost,
     _library: ManuallyDrop<libloading::Library>,
 }
@@ -52,15 +55,38 @@ impl LoadedLibrary {
         &self.cost
     }
 
+    /// The state layout fingerprint (0: this build's instances are never adopted).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The adopt export.
+    pub(crate) fn adopt_fn(&self) -> AdoptFn {
+        self.adopt
+    }
+
+    /// Whether a running instance of `running` may be adopted by this build's code.
+    pub fn can_adopt_from(&self, running: &LoadedLibrary) -> bool {
+        self.fingerprint != 0 && self.fingerprint == running.fingerprint
+    }
+
+    /// Identity and parameters, once an instance has reported them.
+    pub fn info(&self) -> Option<LogicInfo> {
+        self.info.get().copied()
+    }
+
+    /// Records identity and parameters from an instance of this build.
+    pub(crate) fn remember_info(&self, info: LogicInfo) {
+        let _ = self.info.set(info);
+    }
+
     /// A new instance of the logic; a panic in the author's `create` is an error, not a crash.
     pub fn create(&self) -> Result<Instance, LoadError> {
-        (self.create)()
-            .map(Instance::new)
-            .map_err(|fault| LoadError::Panicked {
-                path: self.source.clone(),
-                call: "create",
-                message: fault_message(fault),
-            })
+        (self.create)().map(Instance::new).map_err(|fault| LoadError::Panicked {
+            path: self.source.clone(),
+            call: "create",
+            message: fault_message(fault),
+        })
     }
 }
 
@@ -84,10 +110,7 @@ pub fn find_loaded(hash: u64) -> Option<Arc<LoadedLibrary>> {
 /// Number of library versions mapped and the memory they occupy.
 pub fn mapped_totals() -> (usize, u64) {
     let loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
-    (
-        loaded.len(),
-        loaded.iter().map(|l| l.cost.mapped_bytes).sum(),
-    )
+    (loaded.len(), loaded.iter().map(|l| l.cost.mapped_bytes).sum())
 }
 
 /// Checks, maps and verifies a staged file; `source` is the path the user knows, for messages.
@@ -97,8 +120,7 @@ pub fn open(
     stage_cost: std::time::Duration,
 ) -> Result<Arc<LoadedLibrary>, LoadError> {
     let started = Instant::now();
-    let file = std::fs::File::open(staged.path())
-        .map_err(crate::staging::io_error("read", staged.path()))?;
+    let file = std::fs::File::open(staged.path()).map_err(crate::staging::io_error("read", staged.path()))?;
     let shape = integrity::check(source, &file, staged.len)?;
     drop(file);
     let checked = Instant::now();
@@ -110,12 +132,15 @@ pub fn open(
     // Mapped: the private name is no longer needed.
     drop(staged);
 
-    let create = verify(source, &library)?;
+    let exports = verify(source, &library)?;
     let verified = Instant::now();
     let loaded = Arc::new(LoadedLibrary {
         source: source.to_owned(),
         hash,
-        create,
+        create: exports.create,
+        adopt: exports.adopt,
+        fingerprint: (exports.fingerprint)(),
+        info: OnceLock::new(),
         cost: LoadCost {
             stage: stage_cost,
             check: checked - started,
@@ -127,27 +152,19 @@ pub fn open(
         },
         _library: ManuallyDrop::new(library),
     });
-    LOADED
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(Arc::clone(&loaded));
+    LOADED.lock().unwrap_or_else(|p| p.into_inner()).push(Arc::clone(&loaded));
     Ok(loaded)
 }
 
 fn map(source: &Path, staged: &Path) -> Result<libloading::Library, LoadError> {
-    let refused = |e: libloading::Error| LoadError::Open {
-        path: source.to_owned(),
-        message: e.to_string(),
-    };
+    let refused = |e: libloading::Error| LoadError::Open { path: source.to_owned(), message: e.to_string() };
     #[cfg(unix)]
     {
         use libloading::os::unix::{Library, RTLD_LOCAL, RTLD_NOW};
         // SAFETY: running a library's initialisers is inherent to loading it; the file's structure was checked
         // above, and RTLD_NOW resolves every symbol now rather than failing later mid-call. RTLD_LOCAL keeps
         // two versions of the same logic from resolving to each other's symbols.
-        unsafe { Library::open(Some(staged), RTLD_NOW | RTLD_LOCAL) }
-            .map(Into::into)
-            .map_err(refused)
+        unsafe { Library::open(Some(staged), RTLD_NOW | RTLD_LOCAL) }.map(Into::into).map_err(refused)
     }
     #[cfg(not(unix))]
     {
@@ -156,29 +173,33 @@ fn map(source: &Path, staged: &Path) -> Result<libloading::Library, LoadError> {
     }
 }
 
-/// Looks up every export, compares canaries, runs the vtable probe; returns the create function.
-fn verify(source: &Path, library: &libloading::Library) -> Result<CreateFn, LoadError> {
-    let missing = |symbol: &'static str| LoadError::MissingExport {
-        path: source.to_owned(),
-        symbol,
-    };
+/// The Rust-ABI exports a verified library offers.
+struct Exports {
+    create: CreateFn,
+    fingerprint: FingerprintFn,
+    adopt: AdoptFn,
+}
+
+/// Looks up every export, compares canaries, runs the vtable probe.
+fn verify(source: &Path, library: &libloading::Library) -> Result<Exports, LoadError> {
+    let missing = |symbol: &'static str| LoadError::MissingExport { path: source.to_owned(), symbol };
     // SAFETY: each type is the one the export macro gives the symbol of that name (`overdub_abi::export`); the
     // Rust-ABI signatures are only called after the canary (a C-ABI call) proves the same compiler, target
-    // and ABI crate built both sides.
-    let (canary_fn, probe_fn, create_fn) = unsafe {
-        let canary_fn = library
-            .get::<CanaryFn>(symbols::CANARY.as_bytes())
-            .map(|s| *s);
-        let probe_fn = library
-            .get::<ProbeFn>(symbols::PROBE.as_bytes())
-            .map(|s| *s);
-        let create_fn = library
-            .get::<CreateFn>(symbols::CREATE.as_bytes())
-            .map(|s| *s);
+    // and ABI crate built both sides. The pointers stay valid because the library is never unloaded.
+    let (canary_fn, probe_fn, exports) = unsafe {
+        let canary_fn = library.get::<CanaryFn>(symbols::CANARY.as_bytes()).map(|s| *s);
+        let probe_fn = library.get::<ProbeFn>(symbols::PROBE.as_bytes()).map(|s| *s);
+        let create_fn = library.get::<CreateFn>(symbols::CREATE.as_bytes()).map(|s| *s);
+        let fingerprint_fn = library.get::<FingerprintFn>(symbols::FINGERPRINT.as_bytes()).map(|s| *s);
+        let adopt_fn = library.get::<AdoptFn>(symbols::ADOPT.as_bytes()).map(|s| *s);
         (
             canary_fn.map_err(|_| missing(symbols::CANARY))?,
             probe_fn.map_err(|_| missing(symbols::PROBE))?,
-            create_fn.map_err(|_| missing(symbols::CREATE))?,
+            Exports {
+                create: create_fn.map_err(|_| missing(symbols::CREATE))?,
+                fingerprint: fingerprint_fn.map_err(|_| missing(symbols::FINGERPRINT))?,
+                adopt: adopt_fn.map_err(|_| missing(symbols::ADOPT))?,
+            },
         )
     };
 
@@ -190,14 +211,10 @@ fn verify(source: &Path, library: &libloading::Library) -> Result<CreateFn, Load
         std::slice::from_raw_parts(ptr, len)
     };
     let text = String::from_utf8_lossy(text);
-    canary::compare(canary::canary_text(), &text).map_err(|diff| LoadError::AbiMismatch {
-        path: source.to_owned(),
-        diff,
-    })?;
+    canary::compare(canary::canary_text(), &text)
+        .map_err(|diff| LoadError::AbiMismatch { path: source.to_owned(), diff })?;
 
-    probe::verify_probe(probe_fn()).map_err(|mismatch| LoadError::ProbeMismatch {
-        path: source.to_owned(),
-        mismatch,
-    })?;
-    Ok(create_fn)
+    probe::verify_probe(probe_fn())
+        .map_err(|mismatch| LoadError::ProbeMismatch { path: source.to_owned(), mismatch })?;
+    Ok(exports)
 }

@@ -46,16 +46,8 @@ impl Loader {
     /// A loader for the library file at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
-        let writer = if in_cargo_target_dir(&path) {
-            Writer::Replaces
-        } else {
-            Writer::Unknown
-        };
-        Self {
-            path,
-            writer,
-            last_identity: None,
-        }
+        let writer = if in_cargo_target_dir(&path) { Writer::Replaces } else { Writer::Unknown };
+        Self { path, writer, last_identity: None }
     }
 
     /// The library path.
@@ -75,9 +67,7 @@ impl Loader {
     pub fn load_if_changed(&mut self, running: Option<u64>) -> Result<LoadOutcome, LoadError> {
         let started = Instant::now();
         let identity = identity(&self.path)?;
-        let replaced = self
-            .last_identity
-            .is_some_and(|last| Some(last) != identity);
+        let replaced = self.last_identity.is_some_and(|last| Some(last) != identity);
         if replaced && self.writer == Writer::Unknown {
             self.writer = Writer::Replaces;
         }
@@ -102,25 +92,21 @@ impl Loader {
 /// Cargo never rewrites an output in place (the linker writes a new file and cargo re-links it), so files
 /// there can be hard-linked from the first load.
 fn in_cargo_target_dir(path: &Path) -> bool {
-    path.ancestors().skip(1).take(4).any(|dir| {
-        std::fs::read_to_string(dir.join("CACHEDIR.TAG")).is_ok_and(|tag| tag.contains("cargo"))
-    })
+    path.ancestors()
+        .skip(1)
+        .take(4)
+        .any(|dir| std::fs::read_to_string(dir.join("CACHEDIR.TAG")).is_ok_and(|tag| tag.contains("cargo")))
 }
 
 fn identity(path: &Path) -> Result<Option<FileIdentity>, LoadError> {
     let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => LoadError::Missing {
-            path: path.to_owned(),
-        },
+        std::io::ErrorKind::NotFound => LoadError::Missing { path: path.to_owned() },
         _ => staging::io_error("inspect", path)(e),
     })?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        Ok(Some(FileIdentity {
-            device: metadata.dev(),
-            inode: metadata.ino(),
-        }))
+        Ok(Some(FileIdentity { device: metadata.dev(), inode: metadata.ino() }))
     }
     #[cfg(not(unix))]
     {

@@ -48,10 +48,7 @@ impl Drop for Staged {
         if let Err(error) = fs::remove_file(&self.path)
             && error.kind() != io::ErrorKind::NotFound
         {
-            log::warn!(
-                "could not remove staged library {}: {error}",
-                self.path.display()
-            );
+            log::warn!("could not remove staged library {}: {error}", self.path.display());
         }
     }
 }
@@ -67,15 +64,9 @@ pub fn stage(source: &Path, link: bool) -> Result<Staged, LoadError> {
         if link {
             match fs::hard_link(source, &dest) {
                 Ok(()) => {
-                    let mut staged = Staged {
-                        path: dest,
-                        method: StageMethod::Linked,
-                        hash: 0,
-                        len: 0,
-                    };
+                    let mut staged = Staged { path: dest, method: StageMethod::Linked, hash: 0, len: 0 };
                     let file = File::open(&staged.path).map_err(io_error("read", &staged.path))?;
-                    (staged.hash, staged.len) =
-                        hash::hash_reader(file).map_err(io_error("read", source))?;
+                    (staged.hash, staged.len) = hash::hash_reader(file).map_err(io_error("read", source))?;
                     return Ok(staged);
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -89,44 +80,30 @@ pub fn stage(source: &Path, link: bool) -> Result<Staged, LoadError> {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(io_error("create", &dest)(e)),
         };
-        let mut staged = Staged {
-            path: dest,
-            method: StageMethod::Copied,
-            hash: 0,
-            len: 0,
-        };
+        let mut staged = Staged { path: dest, method: StageMethod::Copied, hash: 0, len: 0 };
         let mut source_file = File::open(source).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => missing(source),
             _ => io_error("read", source)(e),
         })?;
-        (staged.hash, staged.len) = hash::copy_and_hash(&mut source_file, &mut dest_file)
-            .map_err(io_error("copy", source))?;
+        (staged.hash, staged.len) =
+            hash::copy_and_hash(&mut source_file, &mut dest_file).map_err(io_error("copy", source))?;
         return Ok(staged);
     }
 }
 
 fn missing(source: &Path) -> LoadError {
-    LoadError::Missing {
-        path: source.to_owned(),
-    }
+    LoadError::Missing { path: source.to_owned() }
 }
 
 pub(crate) fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> LoadError {
     let path = path.to_owned();
-    move |source| LoadError::Io {
-        action,
-        path,
-        source,
-    }
+    move |source| LoadError::Io { action, path, source }
 }
 
 fn unique_name(source: &Path) -> String {
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
     let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-    let stem = source
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("logic");
+    let stem = source.file_stem().and_then(|s| s.to_str()).unwrap_or("logic");
     let ext = source.extension().and_then(|e| e.to_str()).unwrap_or("so");
     format!("{stem}.{MARKER}-{}-{sequence}.{ext}", std::process::id())
 }
@@ -149,9 +126,7 @@ fn staging_dir(source: &Path) -> Result<PathBuf, LoadError> {
 fn sweep_once(dir: &Path) {
     static SWEPT: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
     let swept = SWEPT.get_or_init(Default::default);
-    let mut swept = swept
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut swept = swept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if swept.iter().any(|d| d == dir) {
         return;
     }
@@ -195,10 +170,7 @@ mod tests {
     fn owner_pid_is_read_back_from_a_unique_name() {
         let name = unique_name(Path::new("/x/libgain.so"));
         assert_eq!(owner_pid(&name), Some(std::process::id()));
-        assert!(
-            name.starts_with("libgain.overdub-") && name.ends_with(".so"),
-            "{name}"
-        );
+        assert!(name.starts_with("libgain.overdub-") && name.ends_with(".so"), "{name}");
         assert_eq!(owner_pid("libgain.so"), None);
     }
 

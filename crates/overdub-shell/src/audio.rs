@@ -30,10 +30,17 @@ impl AudioBlock {
 
     /// Samples per channel this block can hold.
     pub fn capacity(&self) -> usize {
-        self.outputs
-            .first()
-            .or(self.inputs.first())
-            .map_or(0, Vec::len)
+        self.outputs.first().or(self.inputs.first()).map_or(0, Vec::len)
+    }
+
+    /// Number of input channels.
+    pub fn input_count(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Number of output channels.
+    pub fn output_count(&self) -> usize {
+        self.outputs.len()
     }
 
     /// An input channel, to fill before processing.
@@ -66,21 +73,14 @@ impl AudioBlock {
     }
 
     fn lend(&mut self, frames: usize, in_place: bool) -> AudioBuffer<'_> {
-        assert!(
-            frames <= self.capacity(),
-            "{frames} frames exceed the block's {}",
-            self.capacity()
-        );
+        assert!(frames <= self.capacity(), "{frames} frames exceed the block's {}", self.capacity());
         self.output_ptrs.clear();
-        self.output_ptrs
-            .extend(self.outputs.iter_mut().map(|c| c.as_mut_ptr()));
+        self.output_ptrs.extend(self.outputs.iter_mut().map(|c| c.as_mut_ptr()));
         self.input_ptrs.clear();
         if in_place {
-            self.input_ptrs
-                .extend(self.output_ptrs.iter().map(|p| p.cast_const()));
+            self.input_ptrs.extend(self.output_ptrs.iter().map(|p| p.cast_const()));
         } else {
-            self.input_ptrs
-                .extend(self.inputs.iter().map(|c| c.as_ptr()));
+            self.input_ptrs.extend(self.inputs.iter().map(|c| c.as_ptr()));
         }
         // SAFETY: every pointer addresses one of this block's channels, each at least `frames` long (checked
         // above); output channels are distinct vectors; in place, input n is exactly output n, otherwise inputs

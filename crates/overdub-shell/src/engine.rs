@@ -1,11 +1,12 @@
-//! The processing core both shells run: parameter ownership, sample-accurate parameter changes, fault
-//! handling and saved state, around any logic object.
+//! The processing core both shells run: parameter ownership, sample-accurate parameter changes, held notes,
+//! fault handling and saved state, around any logic object.
 
 use crate::error::ShellError;
+use crate::held::{HELD_NOTES, HeldNotes};
 use crate::params::ParamSet;
 use crate::saved_state::SavedState;
 use overdub_abi::{
-    AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, OnFault, ParamValues, Process,
+    AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues, Process,
     ProcessStatus, StateSink, Tail, Transport,
 };
 use std::ops::DerefMut;
@@ -19,31 +20,58 @@ pub struct FaultRecord {
     /// The logic method that panicked.
     pub call: &'static str,
     /// The panic's message and location.
-    pub message: overdub_abi::Message,
+    pub message: Message,
 }
 
 impl FaultRecord {
     fn to_error(self) -> ShellError {
-        ShellError::Faulted {
-            call: self.call,
-            message: self.message,
-        }
+        ShellError::Faulted { call: self.call, message: self.message }
     }
 }
 
-/// Sample rate and block size the logic was reset to.
+/// How the host will run the plugin: fixed between activation and deactivation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ProcessConfig {
     /// Samples per second.
     pub sample_rate: f64,
     /// Largest block the host will pass.
     pub max_block: usize,
+    /// Input channels the host will pass.
+    pub input_channels: usize,
+    /// Output channels the host will pass.
+    pub output_channels: usize,
+}
+
+impl ProcessConfig {
+    /// Two inputs and two outputs, the common case for effects.
+    pub fn stereo(sample_rate: f64, max_block: usize) -> Self {
+        Self { sample_rate, max_block, input_channels: 2, output_channels: 2 }
+    }
+}
+
+/// What the host supplies with one block besides the audio.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HostBlock<'a> {
+    /// Events in the block, sorted by time.
+    pub events: &'a [Event],
+    /// The host's timeline, when it has one.
+    pub transport: Option<&'a Transport>,
+    /// The host's steady sample counter at the block's first sample, shared by all plugin instances of a
+    /// host where it has one: lets every instance switch builds in the same cycle.
+    pub steady_time: Option<u64>,
+}
+
+impl<'a> HostBlock<'a> {
+    /// A block with these events and nothing else.
+    pub fn events(events: &'a [Event]) -> Self {
+        Self { events, ..Self::default() }
+    }
 }
 
 /// A logic object with everything the shell keeps around it.
 ///
-/// `L` is how the logic is held: a `Box<Guarded<T>>` compiled in (static dispatch, inlined) or an
-/// [`crate::Instance`] from a loaded library (one virtual call per block).
+/// `L` is how the logic is held: a `Box<Guarded<T>>` compiled in (static dispatch, inlined) or a loaded
+/// library's instance (one virtual call per block).
 pub struct Engine<L> {
     logic: L,
     info: LogicInfo,
@@ -52,6 +80,8 @@ pub struct Engine<L> {
     fault: Option<FaultRecord>,
     fault_unreported: bool,
     window_events: Vec<Event>,
+    injected: Vec<Event>,
+    held: HeldNotes,
     position: u64,
 }
 
@@ -60,6 +90,21 @@ struct VecSink<'a>(&'a mut Vec<u8>);
 impl StateSink for VecSink<'_> {
     fn write(&mut self, bytes: &[u8]) {
         self.0.extend_from_slice(bytes);
+    }
+}
+
+/// Writes only within the vector's capacity (no allocation), counting what did not fit.
+struct BoundedSink<'a> {
+    bytes: &'a mut Vec<u8>,
+    needed: usize,
+}
+
+impl StateSink for BoundedSink<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.needed += bytes.len();
+        if self.needed <= self.bytes.capacity() {
+            self.bytes.extend_from_slice(bytes);
+        }
     }
 }
 
@@ -79,6 +124,8 @@ where
             fault: None,
             fault_unreported: false,
             window_events: Vec::with_capacity(EVENTS_PER_WINDOW),
+            injected: Vec::with_capacity(HELD_NOTES),
+            held: HeldNotes::default(),
             position: 0,
         })
     }
@@ -86,6 +133,11 @@ where
     /// The logic as held.
     pub fn logic(&self) -> &L {
         &self.logic
+    }
+
+    /// The logic as held, for a shell that replaces its code.
+    pub fn logic_mut(&mut self) -> &mut L {
+        &mut self.logic
     }
 
     /// The logic's identity and parameter list.
@@ -103,6 +155,11 @@ where
         self.config
     }
 
+    /// Notes held down now.
+    pub fn held_notes(&self) -> &HeldNotes {
+        &self.held
+    }
+
     /// The panic that faulted this instance, if any.
     pub fn fault(&self) -> Option<&FaultRecord> {
         self.fault.as_ref()
@@ -110,9 +167,7 @@ where
 
     /// A fault not handed out before: each panic is reported once.
     pub fn take_new_fault(&mut self) -> Option<FaultRecord> {
-        std::mem::take(&mut self.fault_unreported)
-            .then_some(self.fault)
-            .flatten()
+        std::mem::take(&mut self.fault_unreported).then_some(self.fault).flatten()
     }
 
     fn record_fault(&mut self, call: &'static str, fault: Fault) -> ShellError {
@@ -128,26 +183,21 @@ where
         self.fault.map_or(Ok(()), |f| Err(f.to_error()))
     }
 
-    /// Resets the logic for a sample rate and largest block size. Not real-time safe.
-    pub fn activate(&mut self, sample_rate: f64, max_block: usize) -> Result<(), ShellError> {
+    /// Resets the logic for how the host will run it. Not real-time safe.
+    pub fn activate(&mut self, config: ProcessConfig) -> Result<(), ShellError> {
         self.ensure_healthy()?;
         self.logic
-            .reset(sample_rate, max_block)
+            .reset(config.sample_rate, config.max_block)
             .map_err(|fault| self.record_fault("reset", fault))?;
-        self.config = Some(ProcessConfig {
-            sample_rate,
-            max_block,
-        });
+        self.config = Some(config);
         self.position = 0;
+        self.held.clear();
         Ok(())
     }
 
     /// Sets a parameter outside processing (a host flush, a user edit); returns the value stored.
     pub fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError> {
-        let index = self
-            .params
-            .index_of(id)
-            .ok_or(ShellError::UnknownParam(id))?;
+        let index = self.params.index_of(id).ok_or(ShellError::UnknownParam(id))?;
         Ok(self.params.set(index, value))
     }
 
@@ -156,17 +206,10 @@ where
     /// The block is cut at every parameter change so the logic always sees the value in force at its first
     /// sample (sample-accurate automation without per-sample lookups). A panic faults the instance: this
     /// block and every later one output silence or the input, as the logic chose.
-    pub fn process(
-        &mut self,
-        buffer: &mut AudioBuffer<'_>,
-        events: &[Event],
-        transport: Option<&Transport>,
-    ) -> ProcessStatus {
+    pub fn process(&mut self, buffer: &mut AudioBuffer<'_>, host: &HostBlock<'_>) -> ProcessStatus {
         let frames = buffer.frames();
         let status = match self.config {
-            Some(config) if self.fault.is_none() => {
-                self.process_windows(buffer, events, transport, config)
-            }
+            Some(config) if self.fault.is_none() => self.process_windows(buffer, host, config),
             _ => None,
         };
         let status = status.unwrap_or_else(|| {
@@ -181,16 +224,19 @@ where
     fn process_windows(
         &mut self,
         buffer: &mut AudioBuffer<'_>,
-        events: &[Event],
-        transport: Option<&Transport>,
+        host: &HostBlock<'_>,
         config: ProcessConfig,
     ) -> Option<ProcessStatus> {
+        let events = host.events;
         let frames = buffer.frames();
         let last_sample = frames.saturating_sub(1);
         let mut start = 0;
         let mut next = 0;
         loop {
             self.window_events.clear();
+            if start == 0 {
+                self.window_events.append(&mut self.injected);
+            }
             let mut end = frames;
             while let Some(event) = events.get(next) {
                 let time = (event.time as usize).clamp(start, last_sample.max(start));
@@ -202,25 +248,22 @@ where
                 next += 1;
                 let body = match event.body {
                     EventBody::ParamChange(mut change) => {
-                        let Some(index) = self.params.index_of(change.id) else {
-                            continue;
-                        };
+                        let Some(index) = self.params.index_of(change.id) else { continue };
                         change.index = index as u32;
                         change.value = self.params.set(index, change.value);
                         EventBody::ParamChange(change)
                     }
                     other => other,
                 };
-                self.window_events.push(Event {
-                    time: (time - start) as u32,
-                    body,
-                });
+                let event = Event { time: (time - start) as u32, body };
+                self.held.observe(&event);
+                self.window_events.push(event);
             }
             let mut ctx = Process {
                 buffer: buffer.window(start, end - start),
                 events: &self.window_events,
                 params: ParamValues::new(self.params.values()),
-                transport,
+                transport: host.transport,
                 sample_rate: config.sample_rate,
                 sample_position: self.position + start as u64,
             };
@@ -276,6 +319,11 @@ where
         })
     }
 
+    /// Allocations the logic's `process` made so far (counted in debug builds of the logic).
+    pub fn logic_allocations(&mut self) -> u64 {
+        self.logic.allocations().unwrap_or(0)
+    }
+
     /// The logic's own state bytes, as its `save_state` writes them.
     pub fn save_logic_state(&mut self) -> Result<Vec<u8>, ShellError> {
         self.ensure_healthy()?;
@@ -284,6 +332,16 @@ where
             .save_state(&mut VecSink(&mut bytes))
             .map_err(|fault| self.record_fault("save_state", fault))?;
         Ok(bytes)
+    }
+
+    /// Writes the logic's state into `bytes` without growing it, so it can run on the audio thread; returns
+    /// the size the state needs (larger than the capacity means `bytes` holds an incomplete state).
+    pub fn save_logic_state_bounded(&mut self, bytes: &mut Vec<u8>) -> Result<usize, ShellError> {
+        self.ensure_healthy()?;
+        bytes.clear();
+        let mut sink = BoundedSink { bytes, needed: 0 };
+        self.logic.save_state(&mut sink).map_err(|fault| self.record_fault("save_state", fault))?;
+        Ok(sink.needed)
     }
 
     /// Hands logic state bytes to the logic's `load_state`.
@@ -305,12 +363,7 @@ where
             .zip(self.params.values())
             .map(|(info, &value)| (info.id, value))
             .collect();
-        Ok(SavedState {
-            plugin_id: self.info.id.to_owned(),
-            params,
-            logic,
-        }
-        .encode())
+        Ok(SavedState { plugin_id: self.info.id.to_owned(), params, logic }.encode())
     }
 
     /// Restores a container written by [`Engine::save_state`]. Bytes that are not a valid state for this
@@ -327,23 +380,38 @@ where
         Ok(())
     }
 
-    /// Puts `logic` in place of the running one, with `params` (already carried over to its parameter list);
-    /// returns the old logic, to be dropped off the audio thread. Clears any fault: a new build revives.
-    pub fn replace_logic(&mut self, logic: L, info: LogicInfo, params: ParamSet) -> L {
-        self.info = info;
-        self.params = params;
+    /// Switches to `next`, an engine prepared off the audio thread with a new build: afterwards `self` runs
+    /// `next`'s logic, continuing this engine's sample position and parameter values (carried by id), and
+    /// replays the notes held now as note-ons at the start of its first block; `next` holds the previous
+    /// engine, to keep running through a crossfade and then be dropped off the audio thread. Swaps only:
+    /// real-time safe.
+    pub fn switch_to(&mut self, next: &mut Self) {
+        std::mem::swap(self, next);
+        let previous = next;
+        self.position = previous.position;
+        self.params.carry_values_from(&previous.params);
+        self.injected.clear();
+        for note in previous.held.notes() {
+            self.injected.push(Event { time: 0, body: EventBody::NoteOn(*note) });
+        }
+    }
+
+    /// Installs the parameter list and identity of new code running on the same logic memory (an adopted
+    /// instance); the old ones end up in `info` and `params`. Values carry over by id; a fault is cleared,
+    /// since the new code revives the instance. Swaps only: real-time safe.
+    pub fn swap_code(&mut self, info: &mut LogicInfo, params: &mut ParamSet) {
+        std::mem::swap(&mut self.info, info);
+        std::mem::swap(&mut self.params, params);
+        self.params.carry_values_from(params);
         self.fault = None;
         self.fault_unreported = false;
-        std::mem::replace(&mut self.logic, logic)
     }
 }
 
 fn panicked(call: &'static str, fault: Fault) -> ShellError {
     let message = match fault {
         Fault::Panic(message) => message,
-        Fault::Probe(_) => {
-            overdub_abi::Message::from("answered as a vtable probe instead of running")
-        }
+        Fault::Probe(_) => Message::from("answered as a vtable probe instead of running"),
     };
     ShellError::Panicked { call, message }
 }

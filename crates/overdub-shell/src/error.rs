@@ -16,9 +16,7 @@ pub enum ShellError {
         message: Message,
     },
     /// The instance panicked earlier and is not called again until a new build replaces it.
-    #[error(
-        "the logic is faulted (it panicked in {call}: {message}); fix the code and rebuild to revive it"
-    )]
+    #[error("the logic is faulted (it panicked in {call}: {message}); fix the code and rebuild to revive it")]
     Faulted {
         /// The logic method that panicked.
         call: &'static str,

@@ -16,14 +16,9 @@ pub struct ParamSet {
 impl ParamSet {
     /// Every parameter at its default.
     pub fn new(infos: &[ParamInfo]) -> Self {
-        let mut by_id: Vec<(u32, usize)> =
-            infos.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let mut by_id: Vec<(u32, usize)> = infos.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         by_id.sort_unstable();
-        Self {
-            infos: infos.to_vec(),
-            values: infos.iter().map(|p| p.constrain(p.default)).collect(),
-            by_id,
-        }
+        Self { infos: infos.to_vec(), values: infos.iter().map(|p| p.constrain(p.default)).collect(), by_id }
     }
 
     /// The parameters, in the logic's order.
@@ -38,10 +33,7 @@ impl ParamSet {
 
     /// The position of the parameter with `id`.
     pub fn index_of(&self, id: u32) -> Option<usize> {
-        self.by_id
-            .binary_search_by_key(&id, |&(id, _)| id)
-            .ok()
-            .map(|slot| self.by_id[slot].1)
+        self.by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|slot| self.by_id[slot].1)
     }
 
     /// Sets the parameter at `index`, constrained to what it can take; returns the stored value.
@@ -62,6 +54,15 @@ impl ParamSet {
         }
         let changed = self.infos != infos;
         (next, changed)
+    }
+
+    /// Copies the values of parameters `other` also has (by id) into this set, without allocating.
+    pub fn carry_values_from(&mut self, other: &Self) {
+        for index in 0..self.infos.len() {
+            if let Some(theirs) = other.index_of(self.infos[index].id) {
+                self.set(index, other.values[theirs]);
+            }
+        }
     }
 
     /// Every value back to its default.

@@ -76,9 +76,8 @@ pub enum StateFormatError {
 impl SavedState {
     /// The container bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let mut body = Vec::with_capacity(
-            16 + self.plugin_id.len() + self.params.len() * 12 + self.logic.len(),
-        );
+        let mut body =
+            Vec::with_capacity(16 + self.plugin_id.len() + self.params.len() * 12 + self.logic.len());
         body.extend_from_slice(&(self.plugin_id.len() as u32).to_le_bytes());
         body.extend_from_slice(self.plugin_id.as_bytes());
         body.extend_from_slice(&(self.params.len() as u32).to_le_bytes());
@@ -105,18 +104,12 @@ impl SavedState {
             return Err(StateFormatError::NotOverdubState);
         }
         if bytes.len() < HEADER_LEN {
-            return Err(StateFormatError::Truncated {
-                declared: HEADER_LEN,
-                present: bytes.len(),
-            });
+            return Err(StateFormatError::Truncated { declared: HEADER_LEN, present: bytes.len() });
         }
         let mut header = Cursor::new(&bytes[MAGIC.len()..HEADER_LEN]);
         let version = header.u16()?;
         if version > FORMAT_VERSION {
-            return Err(StateFormatError::NewerFormat {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
+            return Err(StateFormatError::NewerFormat { found: version, supported: FORMAT_VERSION });
         }
         let _reserved = header.u16()?;
         let declared = header.u32()? as usize;
@@ -146,9 +139,7 @@ impl SavedState {
         }
         let count = cursor.u32()? as usize;
         if count > cursor.remaining() / 12 {
-            return Err(StateFormatError::Malformed(
-                "parameter count exceeds the body",
-            ));
+            return Err(StateFormatError::Malformed("parameter count exceeds the body"));
         }
         let mut params = Vec::with_capacity(count);
         for _ in 0..count {
@@ -165,11 +156,7 @@ impl SavedState {
         if cursor.remaining() != 0 {
             return Err(StateFormatError::Malformed("bytes after the logic state"));
         }
-        Ok(Self {
-            plugin_id: found.to_owned(),
-            params,
-            logic,
-        })
+        Ok(Self { plugin_id: found.to_owned(), params, logic })
     }
 }
 
@@ -186,28 +173,20 @@ impl<'a> Cursor<'a> {
     }
     fn take(&mut self, len: usize) -> Result<&'a [u8], StateFormatError> {
         if len > self.bytes.len() {
-            return Err(StateFormatError::Malformed(
-                "a field runs past the end of the body",
-            ));
+            return Err(StateFormatError::Malformed("a field runs past the end of the body"));
         }
         let (head, tail) = self.bytes.split_at(len);
         self.bytes = tail;
         Ok(head)
     }
     fn u16(&mut self) -> Result<u16, StateFormatError> {
-        Ok(u16::from_le_bytes(
-            self.take(2)?.try_into().expect("took 2 bytes"),
-        ))
+        Ok(u16::from_le_bytes(self.take(2)?.try_into().expect("took 2 bytes")))
     }
     fn u32(&mut self) -> Result<u32, StateFormatError> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().expect("took 4 bytes"),
-        ))
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("took 4 bytes")))
     }
     fn u64(&mut self) -> Result<u64, StateFormatError> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().expect("took 8 bytes"),
-        ))
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("took 8 bytes")))
     }
 }
 
@@ -226,25 +205,14 @@ mod tests {
     #[test]
     fn round_trips() {
         let bytes = sample().encode();
-        assert_eq!(
-            SavedState::decode(&bytes, "com.example.delay"),
-            Ok(sample())
-        );
+        assert_eq!(SavedState::decode(&bytes, "com.example.delay"), Ok(sample()));
     }
 
     #[test]
     fn random_bytes_are_not_a_state() {
-        let noise: Vec<u8> = (0..200u32)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-            .collect();
-        assert_eq!(
-            SavedState::decode(&noise, "x"),
-            Err(StateFormatError::NotOverdubState)
-        );
-        assert_eq!(
-            SavedState::decode(&[], "x"),
-            Err(StateFormatError::NotOverdubState)
-        );
+        let noise: Vec<u8> = (0..200u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        assert_eq!(SavedState::decode(&noise, "x"), Err(StateFormatError::NotOverdubState));
+        assert_eq!(SavedState::decode(&[], "x"), Err(StateFormatError::NotOverdubState));
     }
 
     #[test]
@@ -252,10 +220,7 @@ mod tests {
         let bytes = sample().encode();
         for len in MAGIC.len()..bytes.len() {
             let err = SavedState::decode(&bytes[..len], "com.example.delay").unwrap_err();
-            assert!(
-                matches!(err, StateFormatError::Truncated { .. }),
-                "len {len}: {err}"
-            );
+            assert!(matches!(err, StateFormatError::Truncated { .. }), "len {len}: {err}");
         }
     }
 

@@ -1,9 +1,9 @@
 //! The interface a format wrapper or host drives, whether the logic is compiled in or hot-loaded.
 
-use crate::engine::FaultRecord;
+use crate::engine::{FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
 use crate::params::ParamSet;
-use overdub_abi::{AudioBuffer, Event, LogicInfo, ProcessStatus, Tail, Transport};
+use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus, Tail};
 
 /// A running plugin logic with its parameters and state, ready to process audio.
 ///
@@ -16,15 +16,10 @@ pub trait Shell: Send {
     fn params(&self) -> &ParamSet;
     /// Sets a parameter outside processing; returns the value stored.
     fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError>;
-    /// Prepares for processing. Not real-time safe.
-    fn activate(&mut self, sample_rate: f64, max_block: usize) -> Result<(), ShellError>;
+    /// Prepares for processing as `config` describes. Not real-time safe.
+    fn activate(&mut self, config: ProcessConfig) -> Result<(), ShellError>;
     /// Processes one block. Real-time safe.
-    fn process(
-        &mut self,
-        buffer: &mut AudioBuffer<'_>,
-        events: &[Event],
-        transport: Option<&Transport>,
-    ) -> ProcessStatus;
+    fn process(&mut self, buffer: &mut AudioBuffer<'_>, host: &HostBlock<'_>) -> ProcessStatus;
     /// Parameter values and logic state, for a project file.
     fn save_state(&mut self) -> Result<Vec<u8>, ShellError>;
     /// Restores what [`Shell::save_state`] wrote; invalid bytes change nothing.

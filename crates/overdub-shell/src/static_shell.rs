@@ -1,12 +1,10 @@
 //! The shell for release builds: the logic compiled in, called directly.
 
-use crate::engine::{Engine, FaultRecord};
+use crate::engine::{Engine, FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
 use crate::params::ParamSet;
 use crate::shell::Shell;
-use overdub_abi::{
-    AudioBuffer, Event, Guarded, LogicInfo, PluginLogic, ProcessStatus, Tail, Transport,
-};
+use overdub_abi::{AudioBuffer, Guarded, LogicInfo, PluginLogic, ProcessStatus, Tail};
 
 /// Runs a compiled-in logic: no loader, no watcher, no vtable. Calls are statically dispatched and inline
 /// into the shell; panics are still caught (the logic shares this binary's panic runtime).
@@ -21,14 +19,10 @@ impl<T: PluginLogic> StaticShell<T> {
             call: "create",
             message: match fault {
                 overdub_abi::Fault::Panic(message) => message,
-                overdub_abi::Fault::Probe(_) => {
-                    overdub_abi::Message::from("create answered as a probe")
-                }
+                overdub_abi::Fault::Probe(_) => overdub_abi::Message::from("create answered as a probe"),
             },
         })?;
-        Ok(Self {
-            engine: Engine::new(Box::new(logic))?,
-        })
+        Ok(Self { engine: Engine::new(Box::new(logic))? })
     }
 
     /// The author's logic, for inspection in tests and tools.
@@ -52,17 +46,12 @@ impl<T: PluginLogic> Shell for StaticShell<T> {
     fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError> {
         self.engine.set_param(id, value)
     }
-    fn activate(&mut self, sample_rate: f64, max_block: usize) -> Result<(), ShellError> {
-        self.engine.activate(sample_rate, max_block)
+    fn activate(&mut self, config: ProcessConfig) -> Result<(), ShellError> {
+        self.engine.activate(config)
     }
     #[inline]
-    fn process(
-        &mut self,
-        buffer: &mut AudioBuffer<'_>,
-        events: &[Event],
-        transport: Option<&Transport>,
-    ) -> ProcessStatus {
-        self.engine.process(buffer, events, transport)
+    fn process(&mut self, buffer: &mut AudioBuffer<'_>, host: &HostBlock<'_>) -> ProcessStatus {
+        self.engine.process(buffer, host)
     }
     fn save_state(&mut self) -> Result<Vec<u8>, ShellError> {
         self.engine.save_state()

@@ -22,11 +22,7 @@ pub fn workspace_root() -> PathBuf {
 
 /// The platform's file name for a cdylib named `crate_name`.
 pub fn dylib_file_name(crate_name: &str) -> String {
-    format!(
-        "{}{crate_name}{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    )
+    format!("{}{crate_name}{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX)
 }
 
 /// A `cargo` command that builds independently of the cargo running the tests.
@@ -44,14 +40,8 @@ pub fn cargo() -> Command {
 
 /// Runs a cargo build and panics with cargo's own output if it fails.
 pub fn run_build(mut command: Command, what: &str) {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo to build {what}: {e}"));
-    assert!(
-        output.status.success(),
-        "building {what} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = command.output().unwrap_or_else(|e| panic!("cannot run cargo to build {what}: {e}"));
+    assert!(output.status.success(), "building {what} failed:\n{}", String::from_utf8_lossy(&output.stderr));
 }
 
 /// The built fixture library `name` (a directory under `fixtures/`, e.g. `"tone"`).
@@ -86,10 +76,7 @@ pub fn install_like_linker(library: &Path, dest: &Path) {
 
 /// A fresh directory for one test, removed when dropped.
 pub fn scratch_dir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("overdub-test-")
-        .tempdir()
-        .expect("create a scratch directory")
+    tempfile::Builder::new().prefix("overdub-test-").tempdir().expect("create a scratch directory")
 }
 
 /// Files in `dir` and below, for checking that nothing was left behind.

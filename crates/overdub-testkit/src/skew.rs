@@ -21,11 +21,7 @@ fn build() -> PathBuf {
     let abi = work.join("overdub-abi");
     let _ = fs::remove_dir_all(abi.join("src"));
     copy_dir(&root.join("crates/overdub-abi/src"), &abi.join("src"));
-    fs::copy(
-        root.join("crates/overdub-abi/build.rs"),
-        abi.join("build.rs"),
-    )
-    .expect("copy build.rs");
+    fs::copy(root.join("crates/overdub-abi/build.rs"), abi.join("build.rs")).expect("copy build.rs");
     write(
         &abi.join("Cargo.toml"),
         &format!(
@@ -78,9 +74,7 @@ fn build() -> PathBuf {
         .arg("--target-dir")
         .arg(&target);
     run_build(command, "the ABI-skew fixture");
-    target
-        .join("debug")
-        .join(dylib_file_name("fixture_abi_skew"))
+    target.join("debug").join(dylib_file_name("fixture_abi_skew"))
 }
 
 fn write(path: &Path, text: &str) {

@@ -39,9 +39,9 @@ pub use overdub_derive::StateLayout;
 /// Everything a logic crate usually needs, in one import.
 pub mod prelude {
     pub use overdub_abi::{
-        AudioBuffer, ChannelIo, Event, EventBody, Note, OnFault, ParamFlags, ParamInfo,
-        PluginLogic, Process, ProcessStatus, Smoothed, StateError, StateLayout, StateReader,
-        StateWriter, Tail, Transport, export_logic,
+        AudioBuffer, ChannelIo, Event, EventBody, Note, OnFault, ParamFlags, ParamInfo, PluginLogic, Process,
+        ProcessStatus, Smoothed, StateError, StateLayout, StateReader, StateWriter, Tail, Transport,
+        export_logic,
     };
     pub use overdub_derive::StateLayout;
 }

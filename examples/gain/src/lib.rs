@@ -19,16 +19,12 @@ pub fn db_to_linear(db: f64) -> f32 {
 impl PluginLogic for Gain {
     const ID: &'static str = "dev.overdub.examples.gain";
     const NAME: &'static str = "Overdub Gain";
-    const PARAMS: &'static [ParamInfo] = &[ParamInfo::new(1, "Gain")
-        .range(-60.0, 12.0)
-        .default_value(0.0)
-        .unit("dB")];
+    const PARAMS: &'static [ParamInfo] =
+        &[ParamInfo::new(1, "Gain").range(-60.0, 12.0).default_value(0.0).unit("dB")];
     const ON_FAULT: OnFault = OnFault::PassThrough;
 
     fn create() -> Self {
-        Self {
-            level: Smoothed::new(1.0),
-        }
+        Self { level: Smoothed::new(1.0) }
     }
 
     fn reset(&mut self, sample_rate: f64, _max_block: usize) {

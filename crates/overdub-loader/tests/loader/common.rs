@@ -1,5 +1,5 @@
 use overdub_loader::HotShell;
-use overdub_shell::{AudioBlock, Shell};
+use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
 use overdub_testkit::{fixture, install_like_linker};
 use std::path::PathBuf;
 
@@ -27,16 +27,14 @@ impl Workspace {
 
     pub fn hot_shell(&self) -> HotShell {
         let mut shell = HotShell::load(&self.library).expect("the fixture loads");
-        shell.activate(48_000.0, BLOCK).expect("activate");
+        shell.activate(ProcessConfig::stereo(48_000.0, BLOCK)).expect("activate");
         shell
     }
 }
 
 /// A ramp the tests can recognise after any gain and bias.
 pub fn ramp(frames: usize) -> Vec<f32> {
-    (0..frames)
-        .map(|i| i as f32 / frames as f32 - 0.5)
-        .collect()
+    (0..frames).map(|i| i as f32 / frames as f32 - 0.5).collect()
 }
 
 /// Processes one stereo block of `input` (same on both channels); returns the left output.
@@ -45,16 +43,13 @@ pub fn process(shell: &mut impl Shell, input: &[f32]) -> Vec<f32> {
     block.input_mut(0).copy_from_slice(input);
     block.input_mut(1).copy_from_slice(input);
     let mut buffer = block.buffer(input.len());
-    shell.process(&mut buffer, &[], None);
+    shell.process(&mut buffer, &HostBlock::default());
     block.output(0).to_vec()
 }
 
 pub fn assert_samples(actual: &[f32], expected: impl Fn(f32) -> f32, input: &[f32]) {
     for (i, (&a, &x)) in actual.iter().zip(input).enumerate() {
         let e = expected(x);
-        assert!(
-            (a - e).abs() < 1e-6,
-            "sample {i}: got {a}, expected {e} (input {x})"
-        );
+        assert!((a - e).abs() < 1e-6, "sample {i}: got {a}, expected {e} (input {x})");
     }
 }

@@ -16,29 +16,17 @@ fn missing_file_is_reported_with_a_build_hint() {
     let gone = ws.dir.path().join("libnothing.so");
     let error = load_error(&gone);
     assert!(matches!(error, LoadError::Missing { .. }), "{error}");
-    assert!(
-        error.to_string().contains("build the logic crate first"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("build the logic crate first"), "{error}");
 }
 
 #[test]
 fn a_file_that_is_not_a_library_is_rejected() {
     let ws = Workspace::with("tone");
     let text = ws.dir.path().join("notes.so");
-    fs::write(
-        &text,
-        "these are not the bytes you are looking for\n".repeat(50),
-    )
-    .unwrap();
+    fs::write(&text, "these are not the bytes you are looking for\n".repeat(50)).unwrap();
     let error = load_error(&text);
     assert!(matches!(error, LoadError::NotALibrary { .. }), "{error}");
-    assert!(
-        error
-            .to_string()
-            .contains("not an ELF, Mach-O or PE header"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("not an ELF, Mach-O or PE header"), "{error}");
 }
 
 #[test]
@@ -49,10 +37,7 @@ fn a_truncated_library_is_rejected_before_the_dynamic_loader_maps_it() {
         let cut = ws.dir.path().join(format!("cut-{len}.so"));
         fs::write(&cut, &bytes[..len]).unwrap();
         let error = load_error(&cut);
-        assert!(
-            matches!(error, LoadError::Truncated { .. }),
-            "cut at {len}: {error}"
-        );
+        assert!(matches!(error, LoadError::Truncated { .. }), "cut at {len}: {error}");
     }
 }
 
@@ -73,35 +58,19 @@ fn a_library_missing_each_export_is_rejected_naming_the_export() {
 #[test]
 fn a_library_built_with_a_reordered_boundary_struct_is_rejected_field_by_field() {
     let error = load_error(&abi_skew_library());
-    let LoadError::AbiMismatch { diff, .. } = &error else {
-        panic!("expected an ABI mismatch, got {error}")
-    };
+    let LoadError::AbiMismatch { diff, .. } = &error else { panic!("expected an ABI mismatch, got {error}") };
     let fields: Vec<&str> = diff.differences.iter().map(|d| d.field.as_str()).collect();
     assert!(fields.contains(&"layout.Transport"), "{fields:?}");
     assert!(fields.contains(&"abi.source"), "{fields:?}");
     assert!(!fields.contains(&"rustc"), "same compiler: {fields:?}");
-    let transport = diff
-        .differences
-        .iter()
-        .find(|d| d.field == "layout.Transport")
-        .unwrap();
-    let (shell, logic) = (
-        transport.shell.as_deref().unwrap(),
-        transport.logic.as_deref().unwrap(),
-    );
+    let transport = diff.differences.iter().find(|d| d.field == "layout.Transport").unwrap();
+    let (shell, logic) = (transport.shell.as_deref().unwrap(), transport.logic.as_deref().unwrap());
     assert!(shell.contains("tempo:f64@0"), "{shell}");
     assert!(!logic.contains("tempo:f64@0"), "{logic}");
     let size = |s: &str| s.split_whitespace().next().unwrap().to_owned();
-    assert_eq!(
-        size(shell),
-        size(logic),
-        "same size, so only the offsets reveal the change"
-    );
+    assert_eq!(size(shell), size(logic), "same size, so only the offsets reveal the change");
     let message = error.to_string();
-    assert!(
-        message.contains("shell: size=") && message.contains("logic: size="),
-        "{message}"
-    );
+    assert!(message.contains("shell: size=") && message.contains("logic: size="), "{message}");
 }
 
 #[test]
@@ -109,10 +78,7 @@ fn a_vtable_probe_mismatch_names_the_method() {
     match load_error(&fixture("bad_probe")) {
         LoadError::ProbeMismatch { mismatch, .. } => {
             assert_eq!(mismatch.method, "tail");
-            assert!(
-                mismatch.to_string().contains("answered as `latency`"),
-                "{mismatch}"
-            );
+            assert!(mismatch.to_string().contains("answered as `latency`"), "{mismatch}");
         }
         other => panic!("{other}"),
     }
@@ -134,10 +100,7 @@ fn a_failed_reload_keeps_the_old_code_running() {
         assert_samples(&process(&mut shell, &input), |x| x, &input);
     }
     fs::remove_file(&ws.library).unwrap();
-    assert!(matches!(
-        shell.reload(),
-        Err(ReloadError::Load(LoadError::Missing { .. }))
-    ));
+    assert!(matches!(shell.reload(), Err(ReloadError::Load(LoadError::Missing { .. }))));
     assert_samples(&process(&mut shell, &input), |x| x, &input);
 
     ws.install("tone_v2");

@@ -1,6 +1,6 @@
 use crate::common::{BLOCK, GAIN_ID, Workspace, assert_samples, process, ramp};
-use overdub_loader::{HotShell, ReloadOutcome, StateCarry};
-use overdub_shell::{SavedState, Shell};
+use overdub_loader::{HotShell, ReloadOutcome, StateOutcome};
+use overdub_shell::{HostBlock, SavedState, Shell};
 use std::sync::Arc;
 
 fn frames_seen(shell: &mut HotShell) -> u64 {
@@ -28,18 +28,12 @@ fn a_rebuilt_library_changes_the_output_and_keeps_parameters_and_state() {
     process(&mut shell, &input);
 
     ws.install("tone_v2");
-    let ReloadOutcome::Reloaded(reloaded) = shell.reload().unwrap() else {
-        panic!("the file changed")
-    };
-    assert_eq!(reloaded.state, StateCarry::Migrated { bytes: 8 });
+    let ReloadOutcome::Reloaded(reloaded) = shell.reload().unwrap() else { panic!("the file changed") };
+    assert_eq!(reloaded.state, StateOutcome::Kept, "same layout: the state memory is adopted");
     assert!(!reloaded.params_changed);
     assert_eq!(shell.params().values()[0], 3.0);
     assert_samples(&process(&mut shell, &input), |x| x * 3.0 + 0.5, &input);
-    assert_eq!(
-        frames_seen(&mut shell),
-        3 * BLOCK as u64,
-        "the frame count crossed the reload"
-    );
+    assert_eq!(frames_seen(&mut shell), 3 * BLOCK as u64, "the frame count crossed the reload");
 }
 
 #[test]
@@ -48,10 +42,7 @@ fn an_unchanged_file_is_not_reloaded() {
     let mut shell = ws.hot_shell();
     assert!(matches!(shell.reload().unwrap(), ReloadOutcome::Unchanged));
     ws.install("tone");
-    assert!(
-        matches!(shell.reload().unwrap(), ReloadOutcome::Unchanged),
-        "same bytes in a new file"
-    );
+    assert!(matches!(shell.reload().unwrap(), ReloadOutcome::Unchanged), "same bytes in a new file");
 }
 
 #[test]
@@ -71,15 +62,8 @@ fn two_shells_share_one_mapping_of_the_same_library() {
 fn a_file_rewritten_in_place_is_still_loaded_from_a_private_copy() {
     let ws = Workspace::with("tone");
     let mut shell = ws.hot_shell();
-    std::fs::write(
-        &ws.library,
-        std::fs::read(overdub_testkit::fixture("tone_v2")).unwrap(),
-    )
-    .unwrap();
-    assert!(matches!(
-        shell.reload().unwrap(),
-        ReloadOutcome::Reloaded(_)
-    ));
+    std::fs::write(&ws.library, std::fs::read(overdub_testkit::fixture("tone_v2")).unwrap()).unwrap();
+    assert!(matches!(shell.reload().unwrap(), ReloadOutcome::Reloaded(_)));
     let input = ramp(BLOCK);
     assert_samples(&process(&mut shell, &input), |x| x + 0.5, &input);
 }
@@ -92,20 +76,13 @@ fn the_hot_process_path_does_not_allocate() {
     let mut shell = ws.hot_shell();
     let mut block = overdub_shell::AudioBlock::new(2, 2, BLOCK);
     let events = [
-        Event {
-            time: 3,
-            body: EventBody::ParamChange(ParamChange {
-                index: 0,
-                id: GAIN_ID,
-                value: 2.0,
-            }),
-        },
+        Event { time: 3, body: EventBody::ParamChange(ParamChange { index: 0, id: GAIN_ID, value: 2.0 }) },
         Event::note_on(7, 0, 60, 1.0),
     ];
     let ((), allocations) = count_allocations(|| {
         for _ in 0..10 {
             let mut buffer = block.buffer(BLOCK);
-            shell.process(&mut buffer, &events, None);
+            shell.process(&mut buffer, &HostBlock::events(&events));
         }
     });
     assert_eq!(allocations, 0);

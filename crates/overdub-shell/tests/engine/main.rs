@@ -3,12 +3,13 @@
 
 use overdub_abi::alloc_counter::{CountingAllocator, count_allocations};
 use overdub_abi::{
-    Event, EventBody, OnFault, ParamChange, ParamInfo, PluginLogic, Process, ProcessStatus,
-    StateError, StateReader, StateWriter,
+    Event, EventBody, OnFault, ParamChange, ParamInfo, PluginLogic, Process, ProcessStatus, StateError,
+    StateReader, StateWriter,
 };
 use overdub_derive::StateLayout;
 use overdub_shell::{
-    AudioBlock, EVENTS_PER_WINDOW, SavedState, Shell, ShellError, StateFormatError, StaticShell,
+    AudioBlock, EVENTS_PER_WINDOW, HostBlock, ProcessConfig, SavedState, Shell, ShellError, StateFormatError,
+    StaticShell,
 };
 
 #[global_allocator]
@@ -29,18 +30,11 @@ struct Staircase {
 impl PluginLogic for Staircase {
     const ID: &'static str = "test.staircase";
     const NAME: &'static str = "Staircase";
-    const PARAMS: &'static [ParamInfo] = &[ParamInfo::new(LEVEL_ID, "Level")
-        .range(0.0, 10.0)
-        .default_value(1.0)];
+    const PARAMS: &'static [ParamInfo] =
+        &[ParamInfo::new(LEVEL_ID, "Level").range(0.0, 10.0).default_value(1.0)];
 
     fn create() -> Self {
-        Self {
-            windows: [(0, 0); 64],
-            window_count: 0,
-            notes_seen: 0,
-            note_times: [0; 8],
-            stored: 0.0,
-        }
+        Self { windows: [(0, 0); 64], window_count: 0, notes_seen: 0, note_times: [0; 8], stored: 0.0 }
     }
     fn reset(&mut self, _: f64, _: usize) {}
     fn process(&mut self, ctx: &mut Process<'_>) -> ProcessStatus {
@@ -94,40 +88,25 @@ impl PluginLogic for FragileEffect {
 }
 
 fn param_event(time: u32, id: u32, value: f64) -> Event {
-    Event {
-        time,
-        body: EventBody::ParamChange(ParamChange {
-            index: 0,
-            id,
-            value,
-        }),
-    }
+    Event { time, body: EventBody::ParamChange(ParamChange { index: 0, id, value }) }
 }
 
 fn active<T: PluginLogic>() -> StaticShell<T> {
     let mut shell = StaticShell::<T>::new().unwrap();
-    shell.activate(48_000.0, 512).unwrap();
+    shell.activate(ProcessConfig::stereo(48_000.0, 512)).unwrap();
     shell
 }
 
 fn run(shell: &mut impl Shell, block: &mut AudioBlock, frames: usize, events: &[Event]) {
     let mut buffer = block.buffer(frames);
-    shell.process(&mut buffer, events, None);
+    shell.process(&mut buffer, &HostBlock::events(events));
 }
 
 #[test]
 fn parameter_changes_take_effect_at_their_exact_sample() {
     let mut shell = active::<Staircase>();
     let mut block = AudioBlock::new(0, 2, 64);
-    run(
-        &mut shell,
-        &mut block,
-        64,
-        &[
-            param_event(10, LEVEL_ID, 3.0),
-            param_event(40, LEVEL_ID, 7.0),
-        ],
-    );
+    run(&mut shell, &mut block, 64, &[param_event(10, LEVEL_ID, 3.0), param_event(40, LEVEL_ID, 7.0)]);
     let out = block.output(1);
     assert!(out[..10].iter().all(|&s| s == 1.0), "{out:?}");
     assert!(out[10..40].iter().all(|&s| s == 3.0), "{out:?}");
@@ -140,11 +119,8 @@ fn parameter_changes_take_effect_at_their_exact_sample() {
 fn events_are_timed_from_the_start_of_their_window() {
     let mut shell = active::<Staircase>();
     let mut block = AudioBlock::new(0, 1, 64);
-    let events = [
-        Event::note_on(5, 0, 60, 1.0),
-        param_event(40, LEVEL_ID, 2.0),
-        Event::note_on(50, 0, 62, 1.0),
-    ];
+    let events =
+        [Event::note_on(5, 0, 60, 1.0), param_event(40, LEVEL_ID, 2.0), Event::note_on(50, 0, 62, 1.0)];
     run(&mut shell, &mut block, 64, &events);
     assert_eq!(shell.logic().notes_seen, 2);
     assert_eq!(&shell.logic().note_times[..2], &[5, 10]);
@@ -155,9 +131,8 @@ fn more_events_than_a_window_holds_are_all_delivered() {
     let mut shell = active::<Staircase>();
     let mut block = AudioBlock::new(0, 1, 512);
     let count = EVENTS_PER_WINDOW * 3 + 17;
-    let events: Vec<Event> = (0..count)
-        .map(|i| Event::note_on((i * 512 / count) as u32, 0, 60, 1.0))
-        .collect();
+    let events: Vec<Event> =
+        (0..count).map(|i| Event::note_on((i * 512 / count) as u32, 0, 60, 1.0)).collect();
     run(&mut shell, &mut block, 512, &events);
     assert_eq!(shell.logic().notes_seen, count);
 }
@@ -168,15 +143,8 @@ fn unknown_parameters_are_ignored_in_events_and_refused_outside_them() {
     let mut block = AudioBlock::new(0, 1, 16);
     run(&mut shell, &mut block, 16, &[param_event(3, 999, 4.0)]);
     assert!(block.output(0).iter().all(|&s| s == 1.0));
-    assert_eq!(
-        shell.set_param(999, 1.0),
-        Err(ShellError::UnknownParam(999))
-    );
-    assert_eq!(
-        shell.set_param(LEVEL_ID, 50.0),
-        Ok(10.0),
-        "values are constrained to the range"
-    );
+    assert_eq!(shell.set_param(999, 1.0), Err(ShellError::UnknownParam(999)));
+    assert_eq!(shell.set_param(LEVEL_ID, 50.0), Ok(10.0), "values are constrained to the range");
 }
 
 #[test]
@@ -188,16 +156,9 @@ fn a_panicking_effect_passes_its_input_through_when_it_chose_to() {
     assert!(block.output(0).iter().all(|&s| s == 0.25));
     shell.set_param(1, 1.0).unwrap();
     run(&mut shell, &mut block, 32, &[]);
-    assert!(
-        block.output(0).iter().all(|&s| s == 0.5),
-        "input passed through"
-    );
+    assert!(block.output(0).iter().all(|&s| s == 0.5), "input passed through");
     let fault = shell.fault().expect("faulted");
-    assert!(
-        fault.message.as_str().contains("triggered"),
-        "{}",
-        fault.message
-    );
+    assert!(fault.message.as_str().contains("triggered"), "{}", fault.message);
 }
 
 #[test]
@@ -223,26 +184,15 @@ fn garbled_truncated_or_foreign_state_is_refused_and_changes_nothing() {
     shell.set_param(LEVEL_ID, 6.0).unwrap();
 
     let noise: Vec<u8> = (0..good.len()).map(|i| (i * 131 % 256) as u8).collect();
-    let foreign = SavedState {
-        plugin_id: "someone.else".into(),
-        params: vec![],
-        logic: vec![],
-    }
-    .encode();
+    let foreign = SavedState { plugin_id: "someone.else".into(), params: vec![], logic: vec![] }.encode();
     let mut flipped = good.clone();
     *flipped.last_mut().unwrap() ^= 1;
     type Expectation = fn(&StateFormatError) -> bool;
     let cases: [(&[u8], Expectation); 4] = [
         (&noise, |e| matches!(e, StateFormatError::NotOverdubState)),
-        (&good[..good.len() - 3], |e| {
-            matches!(e, StateFormatError::Truncated { .. })
-        }),
-        (&flipped, |e| {
-            matches!(e, StateFormatError::Corrupted { .. })
-        }),
-        (&foreign, |e| {
-            matches!(e, StateFormatError::WrongPlugin { .. })
-        }),
+        (&good[..good.len() - 3], |e| matches!(e, StateFormatError::Truncated { .. })),
+        (&flipped, |e| matches!(e, StateFormatError::Corrupted { .. })),
+        (&foreign, |e| matches!(e, StateFormatError::WrongPlugin { .. })),
     ];
     for (bytes, expected) in cases {
         match shell.load_state(bytes) {
@@ -271,12 +221,7 @@ fn the_process_path_does_not_allocate() {
     run(&mut shell, &mut block, 512, &events);
     let ((), allocations) = count_allocations(|| {
         for frames in [512, 64, 1, 0, 300] {
-            run(
-                &mut shell,
-                &mut block,
-                frames,
-                &events[..events.len().min(frames / 12)],
-            );
+            run(&mut shell, &mut block, frames, &events[..events.len().min(frames / 12)]);
         }
     });
     assert_eq!(allocations, 0);

@@ -1,0 +1,139 @@
+//! Getting a new build ready off the audio thread: a warm-up run that rejects a broken build before it is
+//! heard, and a candidate that either adopts the running state or carries it over through save/load.
+
+use crate::candidate::{Candidate, Change};
+use crate::events::{ReloadTimings, StateOutcome};
+use crate::instance::Instance;
+use crate::library::LoadedLibrary;
+use overdub_abi::{Event, LogicInfo};
+use overdub_shell::{AudioBlock, Engine, HostBlock, ParamSet, ProcessConfig, ShellError};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The configuration to warm up and prepare with when the shell has not been activated yet.
+pub(crate) const DEFAULT_CONFIG: ProcessConfig =
+    ProcessConfig { sample_rate: 48_000.0, max_block: 512, input_channels: 2, output_channels: 2 };
+
+/// Blocks of test signal a new build must survive.
+const WARM_UP_BLOCKS: usize = 8;
+
+/// Runs a throw-away instance of `library` on a test signal (a sine, noise, an impulse, and a note for
+/// instruments) at the shell's configuration. A build that panics, or outputs NaN or infinity, is rejected
+/// here, before it reaches the audio thread. Returns the build's identity and parameters.
+pub(crate) fn warm_up(library: &LoadedLibrary, config: ProcessConfig) -> Result<LogicInfo, String> {
+    let mut engine = Engine::new(library.create().map_err(|e| e.to_string())?).map_err(describe)?;
+    let info = *engine.info();
+    engine.activate(config).map_err(describe)?;
+    let frames = config.max_block.clamp(1, 1024);
+    let mut block = AudioBlock::new(config.input_channels, config.output_channels, frames);
+    let mut noise = 0x2545_f491_u32;
+    let mut phase = 0.0f64;
+    for index in 0..WARM_UP_BLOCKS {
+        for channel in 0..config.input_channels {
+            let samples = block.input_mut(channel);
+            for (i, sample) in samples.iter_mut().enumerate() {
+                noise ^= noise << 13;
+                noise ^= noise >> 17;
+                noise ^= noise << 5;
+                let white = (noise as f32 / u32::MAX as f32) * 2.0 - 1.0;
+                let impulse = if index == 0 && i == 0 { 1.0 } else { 0.0 };
+                *sample = 0.5 * (phase + i as f64 * 440.0 / config.sample_rate).sin() as f32 * 0.5
+                    + 0.1 * white
+                    + impulse;
+            }
+        }
+        phase += frames as f64 * 440.0 / config.sample_rate;
+        let events: &[Event] = match index {
+            0 => &[Event::note_on(0, 0, 60, 0.8)],
+            5 => &[Event::note_off(0, 0, 60, 0.0)],
+            _ => &[],
+        };
+        engine.process(&mut block.buffer(frames), &HostBlock::events(events));
+        if let Some(fault) = engine.fault() {
+            return Err(format!(
+                "the new build panicked in {} during its warm-up run: {}",
+                fault.call, fault.message
+            ));
+        }
+        for channel in 0..config.output_channels {
+            if let Some(at) = block.output(channel).iter().position(|s| !s.is_finite()) {
+                return Err(format!(
+                    "the new build outputs {} (block {index}, channel {channel}, sample {at}) on a test signal; \
+                     the running build stays",
+                    block.output(channel)[at]
+                ));
+            }
+        }
+    }
+    library.remember_info(info);
+    Ok(info)
+}
+
+/// Where the running state comes from when it must be migrated.
+pub(crate) type StateSource<'a> = &'a mut dyn FnMut() -> Result<Vec<u8>, String>;
+
+/// Prepares `library` to take over from a shell running `running` at `config`: adopting the running state
+/// in place when `allow_adopt` and the layouts match, otherwise a new instance with the state migrated.
+pub(crate) fn prepare(
+    library: &Arc<LoadedLibrary>,
+    info: LogicInfo,
+    running: &LoadedLibrary,
+    allow_adopt: bool,
+    config: Option<ProcessConfig>,
+    running_state: StateSource<'_>,
+    timings: ReloadTimings,
+) -> Result<Candidate, String> {
+    let started = Instant::now();
+    let params_changed = running.info().is_none_or(|old| old.params != info.params);
+    let (change, state) = if allow_adopt && library.can_adopt_from(running) {
+        let change = Change::Adopt {
+            adopt: library.adopt_fn(),
+            fingerprint: library.fingerprint(),
+            info,
+            params: ParamSet::new(info.params),
+        };
+        (change, StateOutcome::Kept)
+    } else {
+        let mut engine = Box::new(
+            Engine::<Instance>::new(library.create().map_err(|e| e.to_string())?).map_err(describe)?,
+        );
+        if let Some(config) = config {
+            engine.activate(config).map_err(describe)?;
+        }
+        let state = migrate(&mut engine, running_state)?;
+        (Change::Replace { engine }, state)
+    };
+    Ok(Candidate {
+        generation: 0,
+        library: Arc::clone(library),
+        change,
+        state,
+        params_changed,
+        timings: ReloadTimings { prepare: started.elapsed(), ..timings },
+        published_at: 0,
+        swap_at: crate::link::NO_TIME,
+        swapped_at: 0,
+        crossfaded: false,
+        refused: false,
+    })
+}
+
+/// Loads the running build's state into the new engine. The new build refusing the state is a reset (it
+/// starts fresh); the new build panicking on it rejects the build.
+fn migrate(engine: &mut Engine<Instance>, running_state: StateSource<'_>) -> Result<StateOutcome, String> {
+    let bytes = match running_state() {
+        Ok(bytes) => bytes,
+        Err(reason) => return Ok(StateOutcome::Reset { reason }),
+    };
+    match engine.load_logic_state(&bytes) {
+        Ok(()) => Ok(StateOutcome::Migrated { bytes: bytes.len() }),
+        Err(ShellError::LogicState(refused)) => {
+            Ok(StateOutcome::Reset { reason: format!("the new build refused the old state: {refused}") })
+        }
+        Err(other) => Err(format!("loading the old state into the new build failed: {other}")),
+    }
+}
+
+fn describe(error: ShellError) -> String {
+    error.to_string()
+}

@@ -1,0 +1,116 @@
+//! Operating-system file events for one library path, surviving its directory being deleted and recreated.
+//!
+//! The watch is on the library's directory (a linker replaces the file, so watching the file itself would
+//! lose it), non-recursive. When that directory disappears (`cargo clean`), the deepest ancestor that still
+//! exists is watched instead, and the watch moves back down as directories reappear.
+
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+
+/// Messages the worker thread receives.
+pub(crate) enum Message {
+    /// A file-system event.
+    Fs(Event),
+    /// The watcher's own thread has dropped its handler (it has stopped).
+    WatcherGone,
+    /// Stop.
+    Shutdown,
+    /// Something outside (a new shell, an activation) wants the worker to look at its shells again.
+    Wake,
+}
+
+/// What a file event means for the library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// The file was completed: closed after writing, created (a link or a rename lands whole), or renamed
+    /// into place. Worth loading now.
+    Complete,
+    /// The file's bytes are changing; a completing event should follow.
+    Writing,
+    /// The file is gone.
+    Removed,
+    /// A directory on the way to the file appeared or vanished: the watch may have to move.
+    Structure,
+    /// Nothing that concerns the library (reads, metadata, other files).
+    Irrelevant,
+}
+
+/// Sends [`Message::WatcherGone`] when the watcher drops its handler, so shutdown can wait for its thread.
+struct GoneSignal(Sender<Message>);
+
+impl Drop for GoneSignal {
+    fn drop(&mut self) {
+        let _ = self.0.send(Message::WatcherGone);
+    }
+}
+
+/// A watch that follows the library's directory.
+pub(crate) struct LibraryWatch {
+    watcher: RecommendedWatcher,
+    library: PathBuf,
+    watched: Option<PathBuf>,
+}
+
+impl LibraryWatch {
+    /// Starts watching for `library`, forwarding events to `tx`.
+    pub(crate) fn start(library: &Path, tx: Sender<Message>) -> notify::Result<Self> {
+        let gone = GoneSignal(tx.clone());
+        let watcher = notify::recommended_watcher(move |result: notify::Result<Event>| {
+            let _keep_until_the_handler_drops = &gone;
+            if let Ok(event) = result {
+                let _ = tx.send(Message::Fs(event));
+            }
+        })?;
+        let mut watch = Self { watcher, library: library.to_owned(), watched: None };
+        watch.follow();
+        Ok(watch)
+    }
+
+    /// Moves the watch to the deepest existing directory on the way to the library; returns whether it moved.
+    pub(crate) fn follow(&mut self) -> bool {
+        let target = self.library.ancestors().skip(1).find(|dir| dir.is_dir()).map(Path::to_owned);
+        if target == self.watched {
+            return false;
+        }
+        if let Some(old) = self.watched.take() {
+            let _ = self.watcher.unwatch(&old);
+        }
+        if let Some(dir) = &target
+            && let Err(error) = self.watcher.watch(dir, RecursiveMode::NonRecursive)
+        {
+            log::warn!("cannot watch {}: {error}", dir.display());
+            return false;
+        }
+        self.watched = target;
+        true
+    }
+
+    /// Whether the library's own directory is watched (not an ancestor standing in for it).
+    pub(crate) fn watches_library_dir(&self) -> bool {
+        self.watched.as_deref() == self.library.parent()
+    }
+
+    /// What `event` means for the library.
+    pub(crate) fn classify(&self, event: &Event) -> Signal {
+        let touches_library = event.paths.iter().any(|p| p == &self.library);
+        let touches_ancestor = event.paths.iter().any(|p| p != &self.library && self.library.starts_with(p));
+        if touches_ancestor {
+            return Signal::Structure;
+        }
+        if !touches_library {
+            return Signal::Irrelevant;
+        }
+        match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) | EventKind::Create(_) => {
+                Signal::Complete
+            }
+            EventKind::Modify(ModifyKind::Name(_)) if self.library.exists() => Signal::Complete,
+            EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(_) => Signal::Removed,
+            // Link-count and permission changes (our own staging links among them) are not new bytes.
+            EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Access(_) => Signal::Irrelevant,
+            EventKind::Modify(_) | EventKind::Any | EventKind::Other => Signal::Writing,
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! The reload worker: one thread per library path per process, shared by every hot shell of that path. It
+//! watches the file, loads each new build once, warms it up, prepares a candidate for every shell, and drops
+//! what the audio threads hand back.
+
+use crate::candidate::Candidate;
+use crate::events::{ReloadEvent, ReloadTimings};
+use crate::library::LoadedLibrary;
+use crate::link::{Link, NO_TIME, Snapshot, now_nanos};
+use crate::loader::{LoadOutcome, Loader};
+use crate::prepare::{DEFAULT_CONFIG, prepare, warm_up};
+use crate::watch::{LibraryWatch, Message, Signal};
+use overdub_abi::LogicInfo;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long a file must stay unwritten after a plain write event before it is loaded. Linkers announce the
+/// end of their work with a close or a rename, which is acted on at once; this only covers writers that
+/// do not (and a truncated read of a file still being written, retried once after it).
+const QUIET: Duration = Duration::from_millis(30);
+
+/// How often to look at the shells while a swap is outstanding (to report it promptly).
+const SWAP_TICK: Duration = Duration::from_millis(2);
+
+/// How often to look at the shells otherwise (faults, allocation counts, retired instances).
+const IDLE_TICK: Duration = Duration::from_millis(100);
+
+/// How long the audio thread may take to answer a state snapshot before the state is reset instead.
+const SNAPSHOT_WAIT: Duration = Duration::from_millis(250);
+
+/// First guess at a state's size; a larger state is asked for again with the size it reported.
+const SNAPSHOT_CAPACITY: usize = 64 * 1024;
+
+/// Blocks ahead of the latest steady time at which all instances switch: far enough that every instance's
+/// next block has not started yet.
+const SWAP_LEAD_BLOCKS: u64 = 2;
+
+type Links = Arc<Mutex<Vec<Weak<Link>>>>;
+
+/// A running worker; dropping the last handle stops its thread and its watcher and waits for both.
+pub(crate) struct Worker {
+    path: PathBuf,
+    tx: Sender<Message>,
+    links: Links,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Every live worker in the process, by library path.
+static WORKERS: Mutex<Vec<Weak<Worker>>> = Mutex::new(Vec::new());
+
+/// Registers `link` with the worker for `path`, starting one if the path has none. `running` is the build the
+/// shell loaded, which a new worker treats as current.
+pub(crate) fn attach(
+    path: &Path,
+    link: &Arc<Link>,
+    running: &Arc<LoadedLibrary>,
+) -> notify::Result<Arc<Worker>> {
+    let mut workers = WORKERS.lock().unwrap_or_else(PoisonError::into_inner);
+    workers.retain(|worker| worker.strong_count() > 0);
+    let existing = workers.iter().filter_map(Weak::upgrade).find(|worker| worker.path == path);
+    let worker = match existing {
+        Some(worker) => worker,
+        None => {
+            let worker = Arc::new(Worker::start(path, Arc::clone(running))?);
+            workers.push(Arc::downgrade(&worker));
+            worker
+        }
+    };
+    worker.links.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::downgrade(link));
+    worker.wake();
+    Ok(worker)
+}
+
+impl Worker {
+    fn start(path: &Path, running: Arc<LoadedLibrary>) -> notify::Result<Self> {
+        let (tx, rx) = mpsc::channel();
+        let watch = LibraryWatch::start(path, tx.clone())?;
+        let links = Links::default();
+        let pipeline = Pipeline {
+            loader: Loader::new(path),
+            path: path.to_owned(),
+            current: running,
+            links: Arc::clone(&links),
+            watch,
+            generation: 0,
+            detected: None,
+            last_write: None,
+            retry_at: None,
+            outstanding: 0,
+            reported_allocations: HashMap::new(),
+        };
+        let thread = std::thread::Builder::new()
+            .name("overdub-reload".into())
+            .spawn(move || pipeline.run(rx))
+            .map_err(notify::Error::io)?;
+        Ok(Self { path: path.to_owned(), tx, links, thread: Some(thread) })
+    }
+
+    /// Asks the worker to look at its shells now (a new shell, an activation, a non-real-time call).
+    pub(crate) fn wake(&self) {
+        let _ = self.tx.send(Message::Wake);
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Message::Shutdown);
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            log::error!("the reload worker for {} panicked", self.path.display());
+        }
+    }
+}
+
+/// The worker thread's state.
+struct Pipeline {
+    path: PathBuf,
+    loader: Loader,
+    current: Arc<LoadedLibrary>,
+    links: Links,
+    watch: LibraryWatch,
+    generation: u64,
+    /// When the first event of the change being handled arrived.
+    detected: Option<Instant>,
+    /// The last plain write, while waiting for the file to go quiet.
+    last_write: Option<Instant>,
+    /// When to try again a load that failed while the file may still have been written.
+    retry_at: Option<Instant>,
+    /// Candidates published and not yet handed back.
+    outstanding: usize,
+    reported_allocations: HashMap<u64, u64>,
+}
+
+impl Pipeline {
+    fn run(mut self, rx: Receiver<Message>) {
+        loop {
+            match rx.recv_timeout(self.timeout()) {
+                Ok(Message::Fs(event)) => match self.watch.classify(&event) {
+                    Signal::Complete => {
+                        self.detect();
+                        self.attempt(false);
+                    }
+                    Signal::Writing => {
+                        self.detect();
+                        self.last_write = Some(Instant::now());
+                    }
+                    Signal::Structure => {
+                        if self.watch.follow() && self.watch.watches_library_dir() && self.path.exists() {
+                            self.detect();
+                            self.attempt(false);
+                        }
+                    }
+                    Signal::Removed | Signal::Irrelevant => {}
+                },
+                Ok(Message::Wake | Message::WatcherGone) => {}
+                Ok(Message::Shutdown) | Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => self.on_quiet(),
+            }
+            self.service();
+        }
+        self.stop(&rx);
+    }
+
+    /// Drops the watcher and waits until its thread has let go of its event handler, so no thread outlives
+    /// the last shell.
+    fn stop(self, rx: &Receiver<Message>) {
+        drop(self.watch);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(Message::WatcherGone) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        let now = Instant::now();
+        let tick = if self.outstanding > 0 { SWAP_TICK } else { IDLE_TICK };
+        [self.last_write.map(|at| at + QUIET), self.retry_at]
+            .into_iter()
+            .flatten()
+            .map(|at| at.saturating_duration_since(now))
+            .fold(tick, Duration::min)
+    }
+
+    fn on_quiet(&mut self) {
+        let now = Instant::now();
+        if self.last_write.is_some_and(|at| now >= at + QUIET) {
+            self.attempt(false);
+        } else if self.retry_at.is_some_and(|at| now >= at) {
+            self.attempt(true);
+        }
+    }
+
+    fn live_links(&self) -> Vec<Arc<Link>> {
+        let mut links = self.links.lock().unwrap_or_else(PoisonError::into_inner);
+        links.retain(|link| link.strong_count() > 0);
+        links.iter().filter_map(Weak::upgrade).collect()
+    }
+
+    fn emit_all(&self, event: &ReloadEvent) {
+        for link in self.live_links() {
+            link.emit(event.clone());
+        }
+    }
+
+    fn detect(&mut self) {
+        if self.detected.is_none() {
+            self.detected = Some(Instant::now());
+            self.emit_all(&ReloadEvent::Detected { path: self.path.clone() });
+        }
+    }
+
+    /// Loads the file if its bytes are new. `last_chance` reports a failure that might be transient.
+    fn attempt(&mut self, last_chance: bool) {
+        let detected = self.detected.take().unwrap_or_else(Instant::now);
+        let started = Instant::now();
+        self.last_write = None;
+        self.retry_at = None;
+        match self.loader.load_if_changed(Some(self.current.hash())) {
+            Ok(LoadOutcome::Unchanged) => self.emit_all(&ReloadEvent::Unchanged { path: self.path.clone() }),
+            Ok(LoadOutcome::Loaded(library)) => {
+                self.emit_all(&ReloadEvent::Loaded { path: self.path.clone(), cost: *library.cost() });
+                let timings = ReloadTimings {
+                    settle: started - detected,
+                    load: started.elapsed(),
+                    ..ReloadTimings::default()
+                };
+                self.roll_out(library, timings);
+            }
+            Err(error) if error.is_transient() && !last_chance => {
+                self.detected = Some(detected);
+                self.retry_at = Some(Instant::now() + QUIET);
+            }
+            Err(error) => {
+                self.emit_all(&ReloadEvent::Rejected { path: self.path.clone(), reason: error.to_string() })
+            }
+        }
+    }
+
+    /// Warms the new build up once, prepares a candidate for every shell, and publishes them together.
+    fn roll_out(&mut self, library: Arc<LoadedLibrary>, timings: ReloadTimings) {
+        let links = self.live_links();
+        let config = links.iter().find_map(|link| link.control().config).unwrap_or(DEFAULT_CONFIG);
+        let info = match warm_up(&library, config) {
+            Ok(info) => info,
+            Err(reason) => {
+                self.emit_all(&ReloadEvent::Rejected { path: self.path.clone(), reason });
+                return;
+            }
+        };
+        self.current = Arc::clone(&library);
+        let prepared: Vec<_> = links
+            .iter()
+            .filter_map(|link| {
+                self.prepare_for(link, &library, info, timings, true).map(|candidate| (link, candidate))
+            })
+            .collect();
+        let swap_at = swap_time(&links);
+        for (link, candidate) in prepared {
+            self.publish(link, candidate, swap_at);
+        }
+    }
+
+    fn prepare_for(
+        &self,
+        link: &Link,
+        library: &Arc<LoadedLibrary>,
+        info: LogicInfo,
+        timings: ReloadTimings,
+        allow_adopt: bool,
+    ) -> Option<Box<Candidate>> {
+        let (config, running) = {
+            let control = link.control();
+            (control.config, Arc::clone(&control.library))
+        };
+        let mut state = || snapshot(link);
+        match prepare(library, info, &running, allow_adopt, config, &mut state, timings) {
+            Ok(candidate) => Some(Box::new(candidate)),
+            Err(reason) => {
+                link.emit(ReloadEvent::Rejected { path: self.path.clone(), reason });
+                None
+            }
+        }
+    }
+
+    fn publish(&mut self, link: &Link, mut candidate: Box<Candidate>, swap_at: u64) {
+        self.generation += 1;
+        candidate.generation = self.generation;
+        candidate.swap_at = swap_at;
+        candidate.published_at = now_nanos();
+        link.control().library = Arc::clone(&candidate.library);
+        self.outstanding += 1;
+        if link.pending.put(candidate).is_some() {
+            // A build the audio thread never took: superseded, dropped here.
+            self.outstanding -= 1;
+        }
+    }
+
+    /// Drops what the audio threads handed back, reports swaps, faults and allocations.
+    fn service(&mut self) {
+        for link in self.live_links() {
+            let retired: Vec<Box<Candidate>> = {
+                let mut queue = link.retired.lock().unwrap_or_else(PoisonError::into_inner);
+                std::iter::from_fn(|| queue.pop().ok()).collect()
+            };
+            for candidate in retired {
+                self.outstanding = self.outstanding.saturating_sub(1);
+                self.handle_retired(&link, candidate);
+            }
+            if let Some(fault) = link.fault_report.take() {
+                link.emit(ReloadEvent::Faulted {
+                    instance: link.id,
+                    call: fault.call,
+                    message: fault.message.to_string(),
+                });
+                drop(link.fault_blank.put(fault));
+            }
+            let count = link.allocations.load(std::sync::atomic::Ordering::Relaxed);
+            let reported = self.reported_allocations.entry(link.id).or_default();
+            if count > *reported {
+                *reported = count;
+                link.emit(ReloadEvent::Allocated { instance: link.id, count });
+            }
+        }
+    }
+
+    fn handle_retired(&mut self, link: &Arc<Link>, candidate: Box<Candidate>) {
+        if !candidate.refused {
+            let swap = Duration::from_nanos(candidate.swapped_at.saturating_sub(candidate.published_at));
+            link.emit(ReloadEvent::Swapped {
+                instance: link.id,
+                timings: ReloadTimings { swap, ..candidate.timings },
+                state: candidate.state.clone(),
+                params_changed: candidate.params_changed,
+                crossfaded: candidate.crossfaded,
+            });
+            return;
+        }
+        // The shell ran another build than the one this candidate adopts from: prepare it again with
+        // the state migrated.
+        let library = Arc::clone(&candidate.library);
+        let timings = candidate.timings;
+        drop(candidate);
+        if let Some(info) = library.info()
+            && let Some(candidate) = self.prepare_for(link, &library, info, timings, false)
+        {
+            self.publish(link, candidate, NO_TIME);
+        }
+    }
+}
+
+/// The steady time at which every instance switches: a little after the latest block any of them has seen,
+/// or at once when any of them has no steady time.
+fn swap_time(links: &[Arc<Link>]) -> u64 {
+    let mut latest = 0;
+    for link in links {
+        let time = link.steady_time.load(std::sync::atomic::Ordering::Acquire);
+        let block = link.control().config.map_or(0, |c| c.max_block as u64);
+        if time == NO_TIME {
+            return NO_TIME;
+        }
+        latest = latest.max(time + SWAP_LEAD_BLOCKS * block);
+    }
+    if links.is_empty() { NO_TIME } else { latest }
+}
+
+/// Asks the audio thread for the running state (it answers at its next block, without allocating, into a
+/// buffer allocated here).
+fn snapshot(link: &Link) -> Result<Vec<u8>, String> {
+    let mut capacity = SNAPSHOT_CAPACITY;
+    loop {
+        drop(link.snapshot_reply.take());
+        let request = Snapshot { bytes: Vec::with_capacity(capacity), outcome: Ok(0) };
+        drop(link.snapshot_request.put(Box::new(request)));
+        let deadline = Instant::now() + SNAPSHOT_WAIT;
+        let reply = loop {
+            if let Some(reply) = link.snapshot_reply.take() {
+                break reply;
+            }
+            if Instant::now() >= deadline && link.snapshot_request.take().is_some() {
+                return Err("the shell did not process audio to hand over its state; the new build starts \
+                            fresh"
+                    .into());
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        };
+        match reply.outcome {
+            Ok(needed) if needed <= reply.bytes.capacity() => return Ok(reply.bytes),
+            Ok(needed) => capacity = needed,
+            Err(message) => return Err(message.to_string()),
+        }
+    }
+}
