@@ -89,6 +89,8 @@ impl Worker {
             detected: None,
             last_write: None,
             retry_at: None,
+            rejected: None,
+            missing: false,
             outstanding: 0,
             reported_allocations: HashMap::new(),
         };
@@ -130,6 +132,10 @@ struct Pipeline {
     last_write: Option<Instant>,
     /// When to try again a load that failed while the file may still have been written.
     retry_at: Option<Instant>,
+    /// The last build rejected, not to be tried again when more events arrive for the same bytes.
+    rejected: Option<u64>,
+    /// The library file was removed and has not come back yet.
+    missing: bool,
     /// Candidates published and not yet handed back.
     outstanding: usize,
     reported_allocations: HashMap<u64, u64>,
@@ -154,12 +160,14 @@ impl Pipeline {
                             self.attempt(false);
                         }
                     }
-                    Signal::Removed | Signal::Irrelevant => {}
+                    Signal::Removed => self.missing = true,
+                    Signal::Irrelevant => {}
                 },
                 Ok(Message::Wake | Message::WatcherGone) => {}
                 Ok(Message::Shutdown) | Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => self.on_quiet(),
             }
+            self.recheck_missing();
             self.service();
         }
         self.stop(&rx);
@@ -197,6 +205,22 @@ impl Pipeline {
         }
     }
 
+    /// While the library is gone, looks again at the way to it on every tick: not every file-event backend
+    /// reports the deletion of a watched directory itself (inotify through notify does not), so after
+    /// `cargo clean` the watch would otherwise stay on a deleted directory. A few `stat`s every 100 ms, only
+    /// while the file is missing.
+    fn recheck_missing(&mut self) {
+        if !self.missing {
+            return;
+        }
+        self.watch.follow();
+        if self.watch.watches_library_dir() && self.path.exists() {
+            self.missing = false;
+            self.detect();
+            self.attempt(false);
+        }
+    }
+
     fn live_links(&self) -> Vec<Arc<Link>> {
         let mut links = self.links.lock().unwrap_or_else(PoisonError::into_inner);
         links.retain(|link| link.strong_count() > 0);
@@ -224,6 +248,7 @@ impl Pipeline {
         self.retry_at = None;
         match self.loader.load_if_changed(Some(self.current.hash())) {
             Ok(LoadOutcome::Unchanged) => self.emit_all(&ReloadEvent::Unchanged { path: self.path.clone() }),
+            Ok(LoadOutcome::Loaded(library)) if self.rejected == Some(library.hash()) => {}
             Ok(LoadOutcome::Loaded(library)) => {
                 self.emit_all(&ReloadEvent::Loaded { path: self.path.clone(), cost: *library.cost() });
                 let timings = ReloadTimings {
@@ -250,6 +275,7 @@ impl Pipeline {
         let info = match warm_up(&library, config) {
             Ok(info) => info,
             Err(reason) => {
+                self.rejected = Some(library.hash());
                 self.emit_all(&ReloadEvent::Rejected { path: self.path.clone(), reason });
                 return;
             }

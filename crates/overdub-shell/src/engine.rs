@@ -213,6 +213,7 @@ where
             _ => None,
         };
         let status = status.unwrap_or_else(|| {
+            self.apply_param_events(host.events);
             self.output_fallback(buffer);
             ProcessStatus::Normal
         });
@@ -278,6 +279,18 @@ where
                         return Some(status);
                     }
                 }
+            }
+        }
+    }
+
+    /// Keeps parameter values current while the logic cannot run (faulted or inactive), so the build that
+    /// revives it starts from what the host last sent.
+    fn apply_param_events(&mut self, events: &[Event]) {
+        for event in events {
+            if let EventBody::ParamChange(change) = event.body
+                && let Some(index) = self.params.index_of(change.id)
+            {
+                self.params.set(index, change.value);
             }
         }
     }

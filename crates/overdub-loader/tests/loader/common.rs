@@ -21,6 +21,15 @@ impl Workspace {
         Self { dir, library }
     }
 
+    /// The fixture at `subdir/liblogic.so` inside the scratch directory, as in a cargo target directory.
+    pub fn nested(fixture_name: &str, subdir: &str) -> Self {
+        let dir = overdub_testkit::scratch_dir();
+        let library = dir.path().join(subdir).join(overdub_testkit::dylib_file_name("logic"));
+        std::fs::create_dir_all(library.parent().unwrap()).unwrap();
+        install_like_linker(&fixture(fixture_name), &library);
+        Self { dir, library }
+    }
+
     pub fn install(&self, fixture_name: &str) {
         install_like_linker(&fixture(fixture_name), &self.library);
     }

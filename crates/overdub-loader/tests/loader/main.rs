@@ -8,4 +8,6 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 mod common;
 mod errors;
 mod panics;
+mod pipeline;
+mod player;
 mod reload;

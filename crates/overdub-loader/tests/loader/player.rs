@@ -1,0 +1,131 @@
+//! A host in miniature for pipeline tests: plays stereo blocks through a watching hot shell with a steady
+//! sample clock, records what it heard, counts every allocation on its "audio thread", and waits for reload
+//! events the way a host's UI would.
+
+use crate::common::BLOCK;
+use overdub_abi::alloc_counter::count_allocations;
+use overdub_loader::{HotOptions, HotShell, ReloadEvent};
+use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+/// How long a test waits for the pipeline before failing.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+pub struct Player {
+    pub shell: HotShell,
+    events: Receiver<ReloadEvent>,
+    block: AudioBlock,
+    /// Steady time of the next block.
+    pub time: u64,
+    /// Left input and output of every block played.
+    pub input: Vec<f32>,
+    pub output: Vec<f32>,
+    /// Every event received, in order.
+    pub seen: Vec<ReloadEvent>,
+    /// Allocations made while processing, over all blocks.
+    pub allocations: u64,
+}
+
+impl Player {
+    pub fn watch(library: &Path) -> Self {
+        let (tx, events) = channel();
+        let options = HotOptions { events: Some(tx), ..HotOptions::default() };
+        let mut shell = HotShell::watch(library, options).expect("the library loads and is watched");
+        shell.activate(ProcessConfig::stereo(48_000.0, BLOCK)).expect("activate");
+        Self {
+            shell,
+            events,
+            block: AudioBlock::new(2, 2, BLOCK),
+            time: 0,
+            input: Vec::new(),
+            output: Vec::new(),
+            seen: Vec::new(),
+            allocations: 0,
+        }
+    }
+
+    /// Plays one block of `signal` (a function of the steady time) and returns its left output.
+    pub fn block(&mut self, signal: &impl Fn(u64) -> f32) -> &[f32] {
+        for channel in 0..2 {
+            for (i, sample) in self.block.input_mut(channel).iter_mut().enumerate() {
+                *sample = signal(self.time + i as u64);
+            }
+        }
+        let host = HostBlock { steady_time: Some(self.time), ..HostBlock::default() };
+        let (shell, block) = (&mut self.shell, &mut self.block);
+        let ((), allocations) = count_allocations(|| {
+            shell.process(&mut block.buffer(BLOCK), &host);
+        });
+        self.allocations += allocations;
+        self.time += BLOCK as u64;
+        self.input.extend_from_slice(self.block.input_mut(0));
+        self.output.extend_from_slice(self.block.output(0));
+        &self.output[self.output.len() - BLOCK..]
+    }
+
+    pub fn play(&mut self, blocks: usize, signal: &impl Fn(u64) -> f32) {
+        for _ in 0..blocks {
+            self.block(signal);
+        }
+    }
+
+    /// Plays blocks, each followed by up to a millisecond of waiting for events (the block clock), until an
+    /// event `wanted` accepts arrives; returns it.
+    pub fn play_until(
+        &mut self,
+        signal: &impl Fn(u64) -> f32,
+        wanted: impl Fn(&ReloadEvent) -> bool,
+    ) -> ReloadEvent {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            self.block(signal);
+            if let Some(event) = self.next_event(Duration::from_millis(1))
+                && wanted(&event)
+            {
+                return event;
+            }
+            assert!(Instant::now() < deadline, "no such event; saw {:#?}", self.seen);
+        }
+    }
+
+    /// Plays until the shell reports a swap, and returns it.
+    pub fn play_until_swapped(&mut self, signal: &impl Fn(u64) -> f32) -> ReloadEvent {
+        self.play_until(signal, |e| matches!(e, ReloadEvent::Swapped { .. }))
+    }
+
+    fn next_event(&mut self, wait: Duration) -> Option<ReloadEvent> {
+        match self.events.recv_timeout(wait) {
+            Ok(event) => {
+                self.seen.push(event.clone());
+                Some(event)
+            }
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => panic!("the shell stopped reporting"),
+        }
+    }
+
+    /// Plays on until no event has arrived for `quiet` of playing: the pipeline has settled.
+    pub fn play_until_quiet(&mut self, signal: &impl Fn(u64) -> f32, quiet: Duration) {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = Instant::now();
+        while last.elapsed() < quiet {
+            self.block(signal);
+            if self.next_event(Duration::from_millis(1)).is_some() {
+                last = Instant::now();
+            }
+            assert!(Instant::now() < deadline, "the pipeline never settled: {:#?}", self.seen);
+        }
+    }
+}
+
+/// A recognisable, continuous test signal.
+pub fn sine(time: u64) -> f32 {
+    (time as f32 * 0.01).sin() * 0.5
+}
+
+/// One sample of 1.0 at time 0, then silence.
+pub fn impulse(time: u64) -> f32 {
+    if time == 0 { 1.0 } else { 0.0 }
+}
