@@ -2,7 +2,11 @@
 //! targets: `cargo bench -p overdub-bench` and `overdub bench` run the same code.
 
 mod build;
+mod cost;
 mod load;
+mod null_host;
+mod overhead;
+mod reload;
 mod report;
 mod stats;
 
@@ -12,5 +16,8 @@ pub use report::{Figure, Report};
 pub fn run() -> Report {
     let mut report = Report::default();
     load::run(&mut report);
+    reload::run(&mut report);
+    overhead::run(&mut report);
+    cost::run(&mut report);
     report
 }

@@ -24,6 +24,9 @@ pub fn derive_state_layout(input: TokenStream) -> TokenStream {
 fn abi_path() -> proc_macro2::TokenStream {
     for name in ["overdub", "overdub-abi"] {
         match crate_name(name) {
+            // The facade holds no derives of its own: "itself" there means its doctests and tests, which are
+            // separate crates naming it `overdub`.
+            Ok(FoundCrate::Itself) if name == "overdub" => return quote!(::overdub),
             Ok(FoundCrate::Itself) => return quote!(crate),
             Ok(FoundCrate::Name(found)) => {
                 let ident = format_ident!("{found}");

@@ -1,0 +1,84 @@
+//! A host's audio thread in miniature, clocked in real time like the dev host's null device: a 64-sample
+//! stereo block of a sine every 1.33 ms, with each block's processing time, allocations and output kept.
+
+use overdub_abi::alloc_counter::count_allocations;
+use overdub_loader::HotShell;
+use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
+use std::time::{Duration, Instant};
+
+/// Samples per block.
+pub const BLOCK: usize = 64;
+/// Sample rate.
+pub const RATE: f64 = 48_000.0;
+
+/// One processed block.
+pub struct Tick {
+    /// Time spent in `process`.
+    pub took: Duration,
+    /// When the block finished.
+    pub at: Instant,
+    /// Whether the shell ran a different library afterwards than before.
+    pub swapped: bool,
+    /// Largest jump between consecutive output samples, including the one from the previous block.
+    pub jump: f32,
+}
+
+/// The clocked host.
+pub struct NullHost {
+    /// The shell played through.
+    pub shell: HotShell,
+    block: AudioBlock,
+    time: u64,
+    next: Instant,
+    last: f32,
+    /// Allocations on this thread during `process`, over every block.
+    pub allocations: u64,
+}
+
+impl NullHost {
+    /// Activates `shell` for 64-sample stereo blocks at 48 kHz.
+    pub fn new(mut shell: HotShell) -> Self {
+        shell.activate(ProcessConfig::stereo(RATE, BLOCK)).expect("activate");
+        Self {
+            shell,
+            block: AudioBlock::new(2, 2, BLOCK),
+            time: 0,
+            next: Instant::now(),
+            last: 0.0,
+            allocations: 0,
+        }
+    }
+
+    /// Waits for the next block's turn, then processes it.
+    pub fn tick(&mut self) -> Tick {
+        while Instant::now() < self.next {
+            std::hint::spin_loop();
+        }
+        self.next += Duration::from_secs_f64(BLOCK as f64 / RATE);
+        for channel in 0..2 {
+            for (i, sample) in self.block.input_mut(channel).iter_mut().enumerate() {
+                *sample = (((self.time + i as u64) as f64) * 440.0 * std::f64::consts::TAU / RATE).sin()
+                    as f32
+                    * 0.5;
+            }
+        }
+        let before = self.shell.library().hash();
+        let host = HostBlock { steady_time: Some(self.time), ..HostBlock::default() };
+        let started = Instant::now();
+        let (shell, block) = (&mut self.shell, &mut self.block);
+        let ((), allocations) = count_allocations(|| {
+            shell.process(&mut block.buffer(BLOCK), &host);
+        });
+        let at = Instant::now();
+        self.allocations += allocations;
+        self.time += BLOCK as u64;
+        let mut jump = 0.0f32;
+        let mut last = self.last;
+        for &sample in self.block.output(0) {
+            jump = jump.max((sample - last).abs());
+            last = sample;
+        }
+        self.last = last;
+        Tick { took: at - started, at, swapped: self.shell.library().hash() != before, jump }
+    }
+}

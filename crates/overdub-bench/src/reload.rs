@@ -1,0 +1,118 @@
+//! Reload latency, audio-thread stall and swap continuity: a watched shell playing in real time while new
+//! builds of the gain example land beside it the way a linker writes them.
+
+use crate::build::release_library;
+use crate::null_host::NullHost;
+use crate::report::Report;
+use crate::stats::{ms, quantile};
+use overdub_loader::{HotOptions, HotShell};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Reloads measured per library size.
+const RELOADS: usize = 50;
+
+/// Blocks played between reloads, so each reload starts from steady state.
+const SETTLE_BLOCKS: usize = 30;
+
+/// Measures reload latency for the release gain library as built, and padded to a debug library's size.
+pub fn run(report: &mut Report) {
+    let library = release_library("overdub-example-gain", "gain");
+    let bytes = std::fs::read(&library).expect("read the gain library");
+    // A cargo target directory (CACHEDIR.TAG), as a plugin author's build is.
+    let dir = library.parent().expect("libraries have a directory").join("overdub-bench-reloads");
+    std::fs::create_dir_all(&dir).expect("create the reload directory");
+
+    measure(report, "release", &bytes, &dir, 5.0, 20.0);
+    let mut padded = bytes.clone();
+    padded.resize(120 << 20, 0x5a);
+    measure(report, "debug_size", &padded, &dir, 25.0, f64::INFINITY);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_target: f64, p99_target: f64) {
+    let path = dir.join(overdub_testkit::dylib_file_name(&format!("gain-{tag}")));
+    write_variant(bytes, &path, 0);
+    let shell = HotShell::watch(&path, HotOptions::default()).expect("the gain example loads");
+    let mut host = NullHost::new(shell);
+
+    let mut steady = Vec::new();
+    let mut steady_jump = 0.0f32;
+    for _ in 0..SETTLE_BLOCKS * 4 {
+        let tick = host.tick();
+        steady.push(tick.took);
+        steady_jump = steady_jump.max(tick.jump);
+    }
+
+    let mut latencies = Vec::with_capacity(RELOADS);
+    let mut reloading = Vec::new();
+    let mut swap_jump = 0.0f32;
+    for i in 1..=RELOADS {
+        let written = write_variant(bytes, &path, i);
+        let deadline = written + Duration::from_secs(10);
+        loop {
+            let tick = host.tick();
+            reloading.push(tick.took);
+            if tick.swapped {
+                latencies.push(tick.at - written);
+                swap_jump = swap_jump.max(tick.jump);
+                break;
+            }
+            assert!(tick.at < deadline, "reload {i} of the {tag} library never arrived");
+        }
+        for _ in 0..SETTLE_BLOCKS {
+            let tick = host.tick();
+            steady.push(tick.took);
+            steady_jump = steady_jump.max(tick.jump);
+        }
+    }
+    let mib = bytes.len() as f64 / (1 << 20) as f64;
+    report.info(&format!("reload.{tag}.file_mib"), &format!("{tag} library size"), mib, "MiB");
+    report.at_most(
+        &format!("reload.{tag}.median_ms"),
+        &format!("reload latency, {tag} library, median of {RELOADS}"),
+        ms(quantile(&latencies, 0.5)),
+        "ms",
+        median_target,
+    );
+    let p99 = ms(quantile(&latencies, 0.99));
+    let label = format!("reload latency, {tag} library, p99");
+    if p99_target.is_finite() {
+        report.at_most(&format!("reload.{tag}.p99_ms"), &label, p99, "ms", p99_target);
+    } else {
+        report.info(&format!("reload.{tag}.p99_ms"), &label, p99, "ms");
+    }
+    let worst = |times: &[Duration]| times.iter().max().copied().unwrap_or_default();
+    report.at_most(
+        &format!("reload.{tag}.stall_ratio"),
+        &format!("worst block while reloading / worst steady ({tag})"),
+        worst(&reloading).as_secs_f64() / worst(&steady).as_secs_f64(),
+        "×",
+        1.2,
+    );
+    report.at_most(
+        &format!("reload.{tag}.allocations"),
+        &format!("allocations on the audio thread ({tag}, all blocks)"),
+        host.allocations as f64,
+        "",
+        0.0,
+    );
+    report.at_most(
+        &format!("reload.{tag}.swap_jump_ratio"),
+        &format!("largest sample jump at the swap / steady (sine through gain, {tag})"),
+        f64::from(swap_jump / steady_jump),
+        "×",
+        1.5,
+    );
+}
+
+/// Writes a distinct build (a unique trailer, ignored by the loader) beside `path` and renames it over
+/// `path`, as a linker does; returns when it landed.
+fn write_variant(bytes: &[u8], path: &Path, index: usize) -> Instant {
+    let temp = path.with_extension("linking");
+    let mut variant = bytes.to_vec();
+    variant.extend_from_slice(format!("overdub-bench-reload-{}-{index}", std::process::id()).as_bytes());
+    std::fs::write(&temp, &variant).expect("write the new build");
+    std::fs::rename(&temp, path).expect("move the new build into place");
+    Instant::now()
+}

@@ -1,0 +1,121 @@
+//! CLAP plugins from overdub logic, on `clack-plugin`.
+//!
+//! One plugin type, [`OverdubPlugin`], is written against the [`overdub_shell::Shell`] interface, so the same
+//! wrapper drives a **static** shell (the logic compiled in; release builds) or a **hot** shell (the logic
+//! library loaded, watched and swapped on every rebuild; the `hot` feature). A plugin crate picks one with
+//! its own `static` / `hot` cargo features and invokes [`export_clap!`] once:
+//!
+//! ```text
+//! overdub_clap::export_clap! {
+//!     logic: gain::Gain,
+//!     description: overdub_clap::Description {
+//!         id: "dev.overdub.examples.gain",
+//!         name: "Overdub Gain",
+//!         vendor: "overdub",
+//!         version: env!("CARGO_PKG_VERSION"),
+//!         description: "A smoothed gain.",
+//!         features: &[overdub_clap::features::AUDIO_EFFECT, overdub_clap::features::STEREO],
+//!         audio: overdub_clap::AudioLayout::STEREO_EFFECT,
+//!         note_input: false,
+//!     },
+//! }
+//! ```
+//!
+//! A hot build loads the library named by the `OVERDUB_LOGIC` environment variable, or else the path its
+//! build script recorded in `OVERDUB_LOGIC_PATH` (the logic crate's cdylib in the same target directory).
+//!
+//! Extensions: audio-ports, note-ports (CLAP and MIDI dialects), params (with sample-accurate automation,
+//! text conversion and flushes), state, latency and tail; reload and fault messages go to the host's log.
+//!
+//! Threading: the shell sits behind a mutex. The main thread takes it for state, latency, activation and
+//! flushes outside processing; the audio thread only ever *tries* it and outputs silence for a block in
+//! which the main thread holds it (a state save during playback). Parameter values the host polls come from
+//! a lock-free mirror, so polling never contends with the audio thread.
+
+mod bundle;
+mod description;
+mod error;
+mod events;
+mod main_thread;
+mod mirror;
+mod notices;
+mod params;
+mod plugin;
+mod ports;
+mod processor;
+mod state;
+
+#[cfg(feature = "hot")]
+pub mod hot;
+
+pub use bundle::{BundleSpec, Platform, bundle, install, user_clap_dir};
+pub use description::{AudioLayout, Description};
+pub use error::{BundleError, ClapError};
+pub use main_thread::MainThread;
+pub use notices::{Notice, Notices};
+pub use overdub_shell::StaticShell;
+pub use plugin::{Export, OverdubPlugin, Shared};
+pub use processor::Processor;
+
+/// CLAP feature tags for [`Description::features`].
+pub mod features {
+    pub use clack_plugin::plugin::features::*;
+}
+
+#[doc(hidden)]
+pub mod __export {
+    pub use clack_plugin::clack_export_entry;
+    pub use clack_plugin::entry::SinglePluginEntry;
+}
+
+/// A static shell for a compiled-in logic, as [`export_clap!`] creates it.
+pub fn static_shell<T: overdub_abi::PluginLogic>() -> Result<StaticShell<T>, ClapError> {
+    Ok(StaticShell::new()?)
+}
+
+/// Exports the `clap_entry` of a CLAP plugin for this crate: static when the crate's `static` feature is on
+/// (`logic` compiled in), hot when its `hot` feature is on (the logic library loaded at run time; the logic
+/// crate must not be linked then). See the [crate docs](crate) for an example.
+#[macro_export]
+macro_rules! export_clap {
+    (logic: $logic:ty, description: $description:expr $(,)?) => {
+        #[cfg(all(feature = "static", feature = "hot"))]
+        compile_error!("enable one of the `static` and `hot` features, not both");
+        #[cfg(not(any(feature = "static", feature = "hot")))]
+        compile_error!("enable the `static` or the `hot` feature");
+
+        /// This crate's plugin, as exported to CLAP hosts.
+        pub struct OverdubExport;
+
+        #[cfg(all(feature = "static", not(feature = "hot")))]
+        impl $crate::Export for OverdubExport {
+            type Shell = $crate::StaticShell<$logic>;
+            const DESCRIPTION: $crate::Description = $description;
+            const HOT: bool = false;
+            fn create_shell(
+                _notices: &::std::sync::Arc<$crate::Notices>,
+            ) -> ::core::result::Result<Self::Shell, $crate::ClapError> {
+                $crate::static_shell()
+            }
+        }
+
+        #[cfg(feature = "hot")]
+        impl $crate::Export for OverdubExport {
+            type Shell = $crate::hot::HotPluginShell;
+            const DESCRIPTION: $crate::Description = $description;
+            const HOT: bool = true;
+            fn create_shell(
+                notices: &::std::sync::Arc<$crate::Notices>,
+            ) -> ::core::result::Result<Self::Shell, $crate::ClapError> {
+                $crate::hot::HotPluginShell::watch(
+                    $crate::hot::library_path(::core::env!("OVERDUB_LOGIC_PATH")),
+                    notices,
+                )
+            }
+        }
+
+        $crate::__export::clack_export_entry!(
+            $crate::__export::SinglePluginEntry<$crate::OverdubPlugin<OverdubExport>>
+        );
+    };
+}

@@ -1,0 +1,51 @@
+//! The example plugins built as real `.clap` bundles, once per test run: static builds of every example, and
+//! a hot build of the gain wrapper (which the hot tests point at fixture logic libraries).
+
+use overdub_clap::{BundleSpec, Platform};
+use overdub_testkit::{cargo, dylib_file_name, run_build, workspace_root};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The examples with CLAP wrappers.
+pub const EXAMPLES: [&str; 3] = ["gain", "delay", "synth"];
+
+fn bundle(target: &std::path::Path, example: &str, mode: &str) -> PathBuf {
+    let library = target.join("debug").join(dylib_file_name(&format!("{example}_clap")));
+    let spec =
+        BundleSpec { library: &library, name: &format!("overdub-{example}"), id: example, version: "0.1.0" };
+    overdub_clap::bundle(&spec, &target.join("bundle").join(mode), Platform::current()).expect("bundle")
+}
+
+/// The static `.clap` of `example`.
+pub fn static_plugin(example: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let target = BUILT.get_or_init(|| {
+        let target = workspace_root().join("target").join("clap-tests").join("static");
+        let mut command = cargo();
+        command.arg("build").current_dir(workspace_root()).arg("--target-dir").arg(&target);
+        for example in EXAMPLES {
+            command.arg("-p").arg(format!("overdub-example-{example}-clap"));
+        }
+        run_build(command, "the static example plugins");
+        target
+    });
+    bundle(target, example, "static")
+}
+
+/// The hot `.clap` of the gain wrapper.
+pub fn hot_plugin() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let target = BUILT.get_or_init(|| {
+        let target = workspace_root().join("target").join("clap-tests").join("hot");
+        let mut command = cargo();
+        command
+            .arg("build")
+            .current_dir(workspace_root())
+            .args(["-p", "overdub-example-gain-clap", "--no-default-features", "--features", "hot"])
+            .arg("--target-dir")
+            .arg(&target);
+        run_build(command, "the hot gain plugin");
+        target
+    });
+    bundle(target, "gain", "hot")
+}

@@ -1,0 +1,92 @@
+//! The hot gain plugin pointed at the `tone` fixture: rebuilt logic is picked up while the host processes,
+//! with parameters kept, and a panicking build leaves the host running.
+
+use crate::build::hot_plugin;
+use crate::host::{Plugin, Running, param_event};
+use clack_host::prelude::*;
+use overdub_testkit::{fixture, install_like_linker, scratch_dir};
+use std::path::Path;
+use std::time::Duration;
+
+const GAIN: u32 = 10;
+const EXPLODE: u32 = 11;
+/// Blocks of 64 samples, a millisecond apart, a rebuild must be heard within.
+const MAX_BLOCKS: usize = 2000;
+
+fn load_hot(logic: &Path) -> Plugin {
+    // SAFETY: only these tests read OVERDUB_LOGIC, and they all set it to the same kind of value before loading.
+    unsafe { std::env::set_var("OVERDUB_LOGIC", logic) };
+    Plugin::load(&hot_plugin())
+}
+
+fn block(running: &mut Running, events: &EventBuffer) -> f32 {
+    running.inputs.iter_mut().for_each(|c| c.fill(1.0));
+    running.process(64, events);
+    running.outputs[0][63]
+}
+
+fn wait_for(plugin: &mut Plugin, running: &mut Running, expected: f32) -> usize {
+    let none = EventBuffer::new();
+    let mut last = f32::NAN;
+    for blocks in 0..MAX_BLOCKS {
+        plugin.poll_callback();
+        last = block(running, &none);
+        if (last - expected).abs() < 1e-6 {
+            return blocks;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    panic!("output stayed {last}, never became {expected}; log: {:?}", plugin.log());
+}
+
+/// Waits (bounded) for the plugin to log a line containing `text`, running main-thread callbacks meanwhile.
+fn wait_for_log(plugin: &mut Plugin, text: &str) {
+    for _ in 0..MAX_BLOCKS {
+        plugin.poll_callback();
+        if plugin.log().iter().any(|line| line.contains(text)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    panic!("the plugin never logged {text:?}; log: {:?}", plugin.log());
+}
+
+#[test]
+fn hot_plugin_follows_rebuilds_while_the_host_processes() {
+    let dir = scratch_dir();
+    let logic = dir.path().join(overdub_testkit::dylib_file_name("tone"));
+    install_like_linker(&fixture("tone"), &logic);
+    let mut plugin = load_hot(&logic);
+    let mut running = plugin.start(48_000.0, 64, 2, 2);
+    let mut events = EventBuffer::new();
+    events.push(&param_event(0, GAIN, 2.0));
+    assert_eq!(block(&mut running, &events), 2.0);
+
+    install_like_linker(&fixture("tone_v2"), &logic);
+    let blocks = wait_for(&mut plugin, &mut running, 2.5);
+    assert!(blocks < MAX_BLOCKS);
+    assert_eq!(plugin.value(GAIN), Some(2.0), "the parameter survived the reload");
+    wait_for_log(&mut plugin, "new build running");
+    plugin.stop(running);
+}
+
+#[test]
+fn a_panicking_build_leaves_the_host_running_and_a_new_build_revives_it() {
+    let dir = scratch_dir();
+    let logic = dir.path().join(overdub_testkit::dylib_file_name("tone"));
+    install_like_linker(&fixture("tone"), &logic);
+    let mut plugin = load_hot(&logic);
+    let mut running = plugin.start(44_100.0, 64, 2, 2);
+    let mut explode = EventBuffer::new();
+    explode.push(&param_event(0, EXPLODE, 1.0));
+    assert_eq!(block(&mut running, &explode), 0.0, "a faulted logic outputs silence");
+    assert_eq!(block(&mut running, &EventBuffer::new()), 0.0);
+    wait_for_log(&mut plugin, "panicked: tone exploded");
+
+    // A faulted engine does not run the block, so automation in it would not reach the parameters; a
+    // flush sets them directly.
+    running.flush(&[(EXPLODE, 0.0)]);
+    install_like_linker(&fixture("tone_v2"), &logic);
+    wait_for(&mut plugin, &mut running, 1.5);
+    plugin.stop(running);
+}

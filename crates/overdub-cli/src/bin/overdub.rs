@@ -1,0 +1,14 @@
+//! The `overdub` command.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match overdub_cli::run(overdub_cli::cli::Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {:#}", anyhow::Error::from(error));
+            ExitCode::FAILURE
+        }
+    }
+}

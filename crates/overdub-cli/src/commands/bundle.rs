@@ -1,0 +1,201 @@
+//! `overdub bundle`: the CLAP plugin, static for release, hot for development.
+//!
+//! A logic crate gets a CLAP plugin from a wrapper crate in its `clap/` directory (see the overdub
+//! repository's `examples/gain/clap`). `--release` builds that wrapper with its `static` feature (the logic
+//! compiled in, release profile); otherwise with `hot` (debug profile), after building the logic's own
+//! library, which the hot plugin loads and reloads on every rebuild. The built library is bundled into
+//! `<target>/bundle/<name>.clap` and, with `--install`, copied into the user's CLAP folder.
+//!
+//! The bundle is named after the logic package unless the wrapper's `Cargo.toml` says otherwise:
+//!
+//! ```toml
+//! [package.metadata.overdub]
+//! bundle-name = "my-plugin"         # → my-plugin.clap
+//! bundle-id = "com.example.plugin"  # macOS bundle identifier
+//! ```
+
+use crate::cli::BundleArgs;
+use crate::error::CliError;
+use crate::logic_crate::{LogicCrate, build_cdylib, cargo};
+use overdub_clap::{BundleSpec, Platform};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The wrapper crate's directory, relative to the logic crate's.
+const WRAPPER_DIR: &str = "clap";
+
+/// Builds the plugin, bundles it, installs it when asked, and prints the bundle's path on stdout.
+pub fn run(args: &BundleArgs) -> Result<(), CliError> {
+    let logic = LogicCrate::find(args.path.as_deref().unwrap_or(Path::new(".")))?;
+    let made = bundle(&logic, args.release)?;
+    eprintln!(
+        "bundled {} ({}) in {:.1} s",
+        made.package,
+        if args.release { "static, release" } else { "hot, debug" },
+        made.build_seconds
+    );
+    if !args.release {
+        eprintln!(
+            "hot plugin: it loads {} and reloads it whenever `cargo build` rewrites it",
+            made.logic_library
+                .as_deref()
+                .map_or_else(|| "the logic library".into(), |p| p.display().to_string())
+        );
+    }
+    let shown = if args.install {
+        let dir = overdub_clap::user_clap_dir(Platform::current())?;
+        let installed = overdub_clap::install(&made.path, &dir)?;
+        eprintln!("installed into {}", dir.display());
+        installed
+    } else {
+        made.path
+    };
+    println!("{}", shown.display());
+    Ok(())
+}
+
+/// A bundle [`bundle`] made.
+#[derive(Clone, Debug)]
+pub struct Bundled {
+    /// The `.clap` file (or macOS bundle directory).
+    pub path: PathBuf,
+    /// The wrapper crate's package name.
+    pub package: String,
+    /// The logic library a hot plugin loads (none for a static one).
+    pub logic_library: Option<PathBuf>,
+    /// How long the cargo builds took together.
+    pub build_seconds: f64,
+}
+
+/// Builds the CLAP wrapper of `logic` (static with `release`, hot otherwise) and bundles it into
+/// `<target>/bundle`, where `<target>` is the logic crate's target directory.
+pub fn bundle(logic: &LogicCrate, release: bool) -> Result<Bundled, CliError> {
+    let wrapper = Wrapper::find(logic)?;
+    let target_dir = match &logic.target_dir {
+        Some(dir) => dir.clone(),
+        None => metadata(&logic.manifest)?.target_directory,
+    };
+    let mut build_seconds = 0.0;
+    let mut logic_library = None;
+    let features = if release {
+        "static"
+    } else {
+        // The hot plugin loads the logic's own library from the same target directory and profile.
+        let built = build_cdylib(&logic.manifest, false, &[], Some(&target_dir)).map_err(bundle_build)?;
+        build_seconds += built.duration.as_secs_f64();
+        logic_library = Some(built.library);
+        "hot"
+    };
+    let built = build_cdylib(
+        &wrapper.manifest,
+        release,
+        &["--no-default-features", "--features", features],
+        Some(&target_dir),
+    )
+    .map_err(bundle_build)?;
+    build_seconds += built.duration.as_secs_f64();
+    let name = wrapper.bundle_name.unwrap_or_else(|| logic.package.clone());
+    let id = wrapper.bundle_id.unwrap_or_else(|| format!("dev.overdub.plugin.{name}"));
+    let spec = BundleSpec { library: &built.library, name: &name, id: &id, version: &wrapper.version };
+    let path = overdub_clap::bundle(&spec, &target_dir.join("bundle"), Platform::current())?;
+    Ok(Bundled { path, package: wrapper.package, logic_library, build_seconds })
+}
+
+/// A failed build of a plugin, in the words of `overdub bundle`.
+fn bundle_build(error: CliError) -> CliError {
+    match error {
+        CliError::BuildFailed { manifest } => CliError::BundleBuildFailed { manifest },
+        other => other,
+    }
+}
+
+/// The CLAP wrapper crate of a logic crate.
+struct Wrapper {
+    manifest: PathBuf,
+    package: String,
+    version: String,
+    bundle_name: Option<String>,
+    bundle_id: Option<String>,
+}
+
+impl Wrapper {
+    fn find(logic: &LogicCrate) -> Result<Self, CliError> {
+        let expected = logic.dir.join(WRAPPER_DIR).join("Cargo.toml");
+        let manifest = match expected.canonicalize() {
+            Ok(path) if path.is_file() => path,
+            _ => return Err(CliError::NoClapWrapper { logic_dir: logic.dir.clone(), expected }),
+        };
+        let package =
+            metadata(&manifest)?.packages.into_iter().find(|p| p.manifest_path == manifest).ok_or_else(
+                || CliError::Metadata {
+                    manifest: manifest.clone(),
+                    reason: "cargo lists no package for this manifest".to_owned(),
+                },
+            )?;
+        if !package.targets.iter().any(|t| t.crate_types.iter().any(|c| c == "cdylib")) {
+            return Err(CliError::NotALogicCrate {
+                manifest,
+                reason:
+                    "this CLAP wrapper builds no plugin library: give it `[lib] crate-type = [\"cdylib\"]`"
+                        .to_owned(),
+            });
+        }
+        let overdub = package.metadata.and_then(|m| m.overdub);
+        Ok(Self {
+            manifest,
+            package: package.name,
+            version: package.version,
+            bundle_name: overdub.as_ref().and_then(|o| o.bundle_name.clone()),
+            bundle_id: overdub.and_then(|o| o.bundle_id),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    packages: Vec<MetadataPackage>,
+    target_directory: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct MetadataPackage {
+    name: String,
+    version: String,
+    manifest_path: PathBuf,
+    #[serde(default)]
+    targets: Vec<MetadataTarget>,
+    #[serde(default)]
+    metadata: Option<PackageMetadata>,
+}
+
+#[derive(Deserialize)]
+struct MetadataTarget {
+    #[serde(default)]
+    crate_types: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct PackageMetadata {
+    overdub: Option<OverdubMetadata>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct OverdubMetadata {
+    bundle_name: Option<String>,
+    bundle_id: Option<String>,
+}
+
+/// `cargo metadata --no-deps` for the crate of `manifest` (its workspace's packages and target directory).
+fn metadata(manifest: &Path) -> Result<Metadata, CliError> {
+    let output = cargo()
+        .args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .arg(manifest)
+        .output()
+        .map_err(CliError::io("run", "cargo"))?;
+    let failed = |reason: String| CliError::Metadata { manifest: manifest.to_owned(), reason };
+    if !output.status.success() {
+        return Err(failed(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| failed(e.to_string()))
+}

@@ -1,0 +1,141 @@
+//! `overdub dev`: plays audio through a logic crate and swaps in every rebuild while it plays.
+
+use crate::cli::DevArgs;
+use crate::devhost::device::Output;
+use crate::devhost::meter::dbfs;
+use crate::devhost::session::{Notes, Session, SessionOptions};
+use crate::devhost::signals::Signal;
+use crate::error::CliError;
+use crate::logic_crate::LogicCrate;
+use crate::report::{self, BuildClock, DevEvent};
+use crate::wav;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+/// How often the meter line refreshes.
+const METER_INTERVAL: Duration = Duration::from_millis(100);
+/// How often `--json` reports levels.
+const JSON_METER_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Runs the dev host until Ctrl-C (or `--stop-after`).
+pub fn run(args: &DevArgs) -> Result<(), CliError> {
+    let krate = LogicCrate::find(args.path.as_deref().unwrap_or(Path::new(".")))?;
+    let signal = signal(&args.input)?;
+    let wants_notes = args.notes || args.midi.is_some() || krate.instrument;
+    let mut printer = Printer::new(args.json);
+    let output = Output::choose(args.device);
+    printer.print(&DevEvent::Audio { device: output.description.clone() });
+    let mut options = SessionOptions {
+        output,
+        block: args.block,
+        signal: if wants_notes && args.input == "sine" { Signal::Silence } else { signal },
+        notes: None,
+        release: args.release,
+        params: args.params.clone(),
+        record_seconds: 0.0,
+    };
+    if wants_notes {
+        options.notes = Some(args.midi.clone().map_or(Notes::Pattern, Notes::File));
+    }
+    let session = Session::start(&krate, options)?;
+    let interrupt = session.sender();
+    let _ = ctrlc::set_handler(move || drop(interrupt.send(DevEvent::Interrupted)));
+    let started = Instant::now();
+    loop {
+        let timeout = if args.json { JSON_METER_INTERVAL } else { METER_INTERVAL };
+        match session.events.recv_timeout(timeout) {
+            Ok(DevEvent::Interrupted) => {
+                printer.print(&DevEvent::Interrupted);
+                break;
+            }
+            Ok(event @ DevEvent::Ready { .. }) => {
+                printer.print(&event);
+                if !args.json {
+                    println!("edit and save to hear the new code; Ctrl-C stops");
+                }
+            }
+            Ok(event) => printer.print(&event),
+            Err(RecvTimeoutError::Timeout) => {
+                let (peak, rms) = session.shared.levels.read();
+                printer.print(&DevEvent::Meter { peak, rms });
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if args.stop_after.is_some_and(|limit| started.elapsed().as_secs_f64() >= limit) {
+            break;
+        }
+    }
+    session.stop();
+    printer.finish();
+    Ok(())
+}
+
+/// The `--input` signal: a test signal's name or a WAV file's path.
+fn signal(input: &str) -> Result<Signal, CliError> {
+    Ok(match input {
+        "sine" => Signal::Sine(440.0),
+        "sweep" => Signal::Sweep(10.0),
+        "noise" => Signal::Noise,
+        "impulses" => Signal::Impulses(0.5),
+        "silence" => Signal::Silence,
+        path => Signal::Looped(wav::read(Path::new(path))?.channels),
+    })
+}
+
+/// Prints events as text (with a live meter line on a terminal) or JSON lines.
+pub struct Printer {
+    json: bool,
+    meter_line: bool,
+    clock: BuildClock,
+    announced: Option<String>,
+}
+
+impl Printer {
+    /// A printer for `--json` or for people.
+    pub fn new(json: bool) -> Self {
+        Self { json, meter_line: false, clock: BuildClock::default(), announced: None }
+    }
+
+    /// Prints one event.
+    pub fn print(&mut self, event: &DevEvent) {
+        let build = self.clock.observe(event);
+        let mut out = std::io::stdout().lock();
+        if self.json {
+            let _ = writeln!(out, "{}", report::json(event, build));
+            let _ = out.flush();
+            return;
+        }
+        if let DevEvent::Meter { peak, rms } = event {
+            if out.is_terminal() {
+                let _ = write!(out, "\r\x1b[2K  peak {:6.1} dBFS   rms {:6.1} dBFS", dbfs(*peak), dbfs(*rms));
+                let _ = out.flush();
+                self.meter_line = true;
+            }
+            return;
+        }
+        match event {
+            DevEvent::Audio { device } => self.announced = Some(device.clone()),
+            DevEvent::Ready { device, .. } if self.announced.as_ref() != Some(device) => {
+                let _ = writeln!(out, "audio: {device}");
+            }
+            _ => {}
+        }
+        if let Some(line) = report::text(event, build) {
+            if self.meter_line {
+                let _ = write!(out, "\r\x1b[2K");
+                self.meter_line = false;
+            }
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        }
+    }
+
+    /// Ends the meter line.
+    pub fn finish(&mut self) {
+        if self.meter_line {
+            println!();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The dev host: plays audio through a logic, on a sound card or a null device, with test signals or notes.
+
+pub mod device;
+pub mod meter;
+pub mod notes;
+pub mod renderer;
+pub mod session;
+pub mod signals;
+pub mod watcher;

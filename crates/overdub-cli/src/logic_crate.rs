@@ -1,0 +1,184 @@
+//! A plugin author's logic crate: found from a directory, checked to be a logic crate, and built with cargo.
+
+use crate::error::CliError;
+use serde::Deserialize;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A crate that builds a logic library (a cdylib invoking `export_logic!`).
+#[derive(Clone, Debug)]
+pub struct LogicCrate {
+    /// The crate's directory.
+    pub dir: PathBuf,
+    /// Its `Cargo.toml`.
+    pub manifest: PathBuf,
+    /// The package name.
+    pub package: String,
+    /// Whether `[package.metadata.overdub] instrument = true`: the dev host then plays notes, not audio.
+    pub instrument: bool,
+    /// Where cargo builds (default: cargo's own choice, which honours `CARGO_TARGET_DIR`).
+    pub target_dir: Option<PathBuf>,
+}
+
+/// A finished build's library.
+#[derive(Clone, Debug)]
+pub struct Built {
+    /// The cdylib cargo wrote.
+    pub library: PathBuf,
+    /// How long `cargo build` took.
+    pub duration: Duration,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    package: Option<Package>,
+    lib: Option<Lib>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    #[serde(default)]
+    metadata: Option<Metadata>,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    overdub: Option<OverdubMetadata>,
+}
+
+#[derive(Deserialize)]
+struct OverdubMetadata {
+    #[serde(default)]
+    instrument: bool,
+}
+
+#[derive(Deserialize)]
+struct Lib {
+    #[serde(rename = "crate-type", default)]
+    crate_type: Vec<String>,
+}
+
+impl LogicCrate {
+    /// The logic crate whose `Cargo.toml` is in `start` or its nearest parent.
+    pub fn find(start: &Path) -> Result<Self, CliError> {
+        let start = start.canonicalize().map_err(CliError::io("open", start))?;
+        let manifest = start
+            .ancestors()
+            .map(|dir| dir.join("Cargo.toml"))
+            .find(|manifest| manifest.is_file())
+            .ok_or_else(|| CliError::NoManifest { dir: start.clone() })?;
+        let text = std::fs::read_to_string(&manifest).map_err(CliError::io("read", &manifest))?;
+        let not_logic =
+            |reason: &str| CliError::NotALogicCrate { manifest: manifest.clone(), reason: reason.to_owned() };
+        let parsed: Manifest =
+            toml::from_str(&text).map_err(|e| not_logic(&format!("its Cargo.toml does not parse: {e}")))?;
+        let package = parsed.package.ok_or_else(|| {
+            not_logic("it has no [package] (a workspace root?): run this inside the logic crate's directory")
+        })?;
+        let cdylib = parsed.lib.is_some_and(|lib| lib.crate_type.iter().any(|t| t == "cdylib"));
+        if !cdylib {
+            return Err(not_logic(
+                "it builds no library to load: add `[lib] crate-type = [\"cdylib\", \"rlib\"]` to Cargo.toml",
+            ));
+        }
+        let instrument = package.metadata.and_then(|m| m.overdub).is_some_and(|o| o.instrument);
+        Ok(Self {
+            dir: manifest.parent().expect("a manifest path has a parent").to_owned(),
+            manifest,
+            package: package.name,
+            instrument,
+            target_dir: None,
+        })
+    }
+
+    /// Runs `cargo build` on the crate's library, cargo's progress and messages shown on stderr as usual.
+    pub fn build(&self, release: bool) -> Result<Built, CliError> {
+        build_cdylib(&self.manifest, release, &[], self.target_dir.as_deref())
+    }
+}
+
+/// Runs `cargo build --lib` on the crate of `manifest` with `extra` arguments (features, say), into
+/// `target_dir` when given, and returns the cdylib it wrote. Cargo's progress and messages go to stderr as
+/// usual; a failed build is [`CliError::BuildFailed`].
+pub fn build_cdylib(
+    manifest: &Path,
+    release: bool,
+    extra: &[&str],
+    target_dir: Option<&Path>,
+) -> Result<Built, CliError> {
+    let started = Instant::now();
+    let mut command = cargo();
+    command
+        .args(["build", "--lib", "--message-format=json-render-diagnostics", "--manifest-path"])
+        .arg(manifest)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if release {
+        command.arg("--release");
+    }
+    if let Some(dir) = target_dir {
+        command.arg("--target-dir").arg(dir);
+    }
+    let mut child = command.spawn().map_err(CliError::io("run", "cargo"))?;
+    let stdout = child.stdout.take().expect("stdout was piped");
+    let mut library = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(CliError::io("read the output of", "cargo"))?;
+        if let Some(path) = cdylib_in(manifest, &line) {
+            library = Some(path);
+        }
+    }
+    let status = child.wait().map_err(CliError::io("wait for", "cargo"))?;
+    if !status.success() {
+        return Err(CliError::BuildFailed { manifest: manifest.to_owned() });
+    }
+    let library = library.ok_or_else(|| CliError::NotALogicCrate {
+        manifest: manifest.to_owned(),
+        reason: "cargo built no cdylib for it".to_owned(),
+    })?;
+    Ok(Built { library, duration: started.elapsed() })
+}
+
+/// The cdylib a `compiler-artifact` message of the crate of `manifest` names, if the line is one.
+fn cdylib_in(manifest: &Path, line: &str) -> Option<PathBuf> {
+    #[derive(Deserialize)]
+    struct Artifact {
+        reason: String,
+        manifest_path: Option<PathBuf>,
+        #[serde(default)]
+        filenames: Vec<PathBuf>,
+    }
+    let artifact: Artifact = serde_json::from_str(line).ok()?;
+    if artifact.reason != "compiler-artifact" || artifact.manifest_path.as_deref() != Some(manifest) {
+        return None;
+    }
+    artifact.filenames.into_iter().find(|f| f.to_string_lossy().ends_with(std::env::consts::DLL_SUFFIX))
+}
+
+/// A `cargo` command that builds independently of any cargo that started this process.
+///
+/// The outer cargo's per-package variables (`cargo run`, `cargo test`) would otherwise leak into the nested
+/// build; `CARGO_TARGET_DIR`, `CARGO_HOME` and the user's build settings are kept.
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    const LEAKED: [&str; 7] = [
+        "CARGO_PKG_",
+        "CARGO_MANIFEST_",
+        "CARGO_CRATE_",
+        "CARGO_BIN_",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+    ];
+    for (key, _) in std::env::vars_os() {
+        let name = key.to_string_lossy();
+        if LEAKED.iter().any(|prefix| name.starts_with(prefix)) {
+            command.env_remove(&key);
+        }
+    }
+    command
+}

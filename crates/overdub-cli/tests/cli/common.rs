@@ -1,0 +1,67 @@
+//! Running the binary with nested cargo builds that share one target directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Where every nested cargo build of these tests goes, so dependencies compile once per test run.
+pub fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-builds")
+}
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the CLI lives at crates/overdub-cli")
+        .to_owned()
+}
+
+/// `overdub` with the shared target directory and plain error output.
+pub fn overdub() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_overdub"));
+    command.env("CARGO_TARGET_DIR", target_dir()).env_remove("RUST_BACKTRACE");
+    command
+}
+
+/// Runs `overdub` with `args` to completion.
+pub fn run(args: &[&str], dir: &Path) -> Output {
+    overdub().args(args).current_dir(dir).output().expect("the binary runs")
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A new effect crate named `name` in `dir`, from `overdub new`.
+pub fn scaffold(dir: &Path, name: &str) -> PathBuf {
+    let output = run(&["new", name], dir);
+    assert!(output.status.success(), "overdub new failed: {}", stderr(&output));
+    dir.join(name)
+}
+
+/// A stereo 48 kHz float WAV of a few different waveforms, long enough for a parameter glide to settle.
+pub fn test_wav(path: &Path) -> overdub_cli::wav::Audio {
+    let frames = 4000;
+    let left = (0..frames).map(|i| (i as f32 * 0.05).sin() * 0.7).collect();
+    let right = (0..frames).map(|i| ((i % 100) as f32 / 50.0 - 1.0) * 0.4).collect();
+    let audio = overdub_cli::wav::Audio { sample_rate: 48_000, channels: vec![left, right] };
+    overdub_cli::wav::write(path, &audio).expect("the test WAV is written");
+    audio
+}
+
+/// `input` scaled by a gain gliding from 1.0 to `target` over 20 ms, as `Smoothed` does it: what the gain
+/// example and the scaffold produce.
+pub fn glided(input: &overdub_cli::wav::Audio, target: f32) -> Vec<Vec<f32>> {
+    input
+        .channels
+        .iter()
+        .map(|channel| {
+            let mut level = overdub_abi::Smoothed::new(1.0);
+            level.set_ramp(f64::from(input.sample_rate), 20.0);
+            level.set_target(target);
+            channel.iter().map(|&s| s * level.next_value()).collect()
+        })
+        .collect()
+}

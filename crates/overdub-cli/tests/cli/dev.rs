@@ -1,0 +1,66 @@
+//! `overdub dev --json` on the null device: an edit is picked up, rebuilt and reported with its timings, and
+//! Ctrl-C ends it cleanly.
+
+use crate::common::{overdub, scaffold};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Long enough for a cold build of the dependencies on a slow machine; the events normally come in seconds.
+const PATIENCE: Duration = Duration::from_secs(600);
+
+fn wait_for(lines: &mpsc::Receiver<Value>, event: &str) -> Value {
+    loop {
+        let line = lines.recv_timeout(PATIENCE).unwrap_or_else(|e| panic!("no `{event}` event: {e}"));
+        if line["event"] == event {
+            return line;
+        }
+    }
+}
+
+#[test]
+fn dev_json_picks_up_an_edit_and_reports_the_reload_with_timings() {
+    let dir = tempfile::tempdir().unwrap();
+    let krate = scaffold(dir.path(), "live-fx");
+    let mut child = overdub()
+        .args(["dev", "--device", "null", "--json", "--input", "noise"])
+        .current_dir(&krate)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (send, lines) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let value: Value =
+                serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}"));
+            if send.send(value).is_err() {
+                break;
+            }
+        }
+    });
+
+    let ready = wait_for(&lines, "ready");
+    assert!(ready["device"].as_str().unwrap().starts_with("null device"), "{ready}");
+    let lib = krate.join("src/lib.rs");
+    let source = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, source.replace("level.next_value();", "level.next_value() * 0.25;")).unwrap();
+
+    let built = wait_for(&lines, "built");
+    assert_eq!(built["ok"], true);
+    let swapped = wait_for(&lines, "swapped");
+    assert_eq!(swapped["state"], "kept", "a code-only edit keeps the state: {swapped}");
+    for phase in ["build_ms", "settle_ms", "load_ms", "prepare_ms", "swap_ms", "reload_ms"] {
+        assert!(swapped[phase].as_f64().is_some_and(|ms| ms >= 0.0), "{phase} missing: {swapped}");
+    }
+    let meter = wait_for(&lines, "meter");
+    assert!(meter["peak_dbfs"].as_f64().unwrap() < -6.0, "the new code plays at a quarter: {meter}");
+
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    wait_for(&lines, "interrupted");
+    assert!(child.wait().unwrap().success(), "Ctrl-C exits cleanly");
+    reader.join().unwrap();
+}

@@ -1,0 +1,6 @@
+//! The real `overdub` binary, run as a user would.
+
+mod common;
+mod dev;
+mod errors;
+mod render;
