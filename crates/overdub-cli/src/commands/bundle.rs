@@ -45,7 +45,7 @@ pub fn run(args: &BundleArgs) -> Result<(), CliError> {
     let shown = if args.install {
         let dir = overdub_clap::user_clap_dir(Platform::current())?;
         let installed = overdub_clap::install(&made.path, &dir)?;
-        eprintln!("installed into {}", dir.display());
+        eprintln!("installed {} into {}", made.path.display(), dir.display());
         installed
     } else {
         made.path

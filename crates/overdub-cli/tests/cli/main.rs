@@ -1,5 +1,6 @@
 //! The real `overdub` binary, run as a user would.
 
+mod bundle;
 mod common;
 mod dev;
 mod errors;
