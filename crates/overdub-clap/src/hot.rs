@@ -98,6 +98,9 @@ fn report(event: &ReloadEvent, notices: &Notices) {
             notices
                 .log(LogSeverity::Warning, &format!("overdub: build {} rejected: {reason}", path.display()));
         }
+        ReloadEvent::RolledBack { reason, .. } => {
+            notices.log(LogSeverity::Warning, &format!("overdub: {reason}; the previous build runs again"));
+        }
         ReloadEvent::Allocated { count, .. } => {
             notices.log(
                 LogSeverity::Warning,

@@ -101,6 +101,10 @@ enum Record<'a> {
         call: &'a str,
         message: &'a str,
     },
+    RolledBack {
+        instance: u64,
+        reason: &'a str,
+    },
     Allocated {
         instance: u64,
         count: u64,
@@ -164,6 +168,9 @@ pub fn json(event: &DevEvent, last_build: Option<Duration>) -> String {
             }
             ReloadEvent::Faulted { instance, call, message } => {
                 Record::Faulted { instance: *instance, call, message }
+            }
+            ReloadEvent::RolledBack { instance, reason } => {
+                Record::RolledBack { instance: *instance, reason }
             }
             ReloadEvent::Allocated { instance, count } => {
                 Record::Allocated { instance: *instance, count: *count }
@@ -231,6 +238,7 @@ pub fn text(event: &DevEvent, last_build: Option<Duration>) -> Option<String> {
                     "the logic panicked in {call}: {message}\n  it outputs silence or its input until the next good build"
                 )
             }
+            ReloadEvent::RolledBack { reason, .. } => format!("rolled back to the previous build: {reason}"),
             ReloadEvent::Allocated { count, .. } => {
                 format!(
                     "warning: process allocated on the audio thread ({count} allocations since this build started)"

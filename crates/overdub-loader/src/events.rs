@@ -91,6 +91,13 @@ pub enum ReloadEvent {
         /// The panic's message and location.
         message: String,
     },
+    /// A new build panicked within moments of switching in; the build before it runs again.
+    RolledBack {
+        /// Which shell instance.
+        instance: u64,
+        /// Why, with the panic's message.
+        reason: String,
+    },
     /// The logic's `process` allocated on the audio thread (counted in debug builds of the logic).
     Allocated {
         /// Which shell instance.

@@ -4,7 +4,7 @@
 //! lose it), non-recursive. When that directory disappears (`cargo clean`), the deepest ancestor that still
 //! exists is watched instead, and the watch moves back down as directories reappear.
 
-use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;

@@ -31,6 +31,9 @@ const IDLE_TICK: Duration = Duration::from_millis(100);
 /// How long the audio thread may take to answer a state snapshot before the state is reset instead.
 const SNAPSHOT_WAIT: Duration = Duration::from_millis(250);
 
+/// A build that panics this soon after switching in is rolled back to the one before it.
+const ROLLBACK_WINDOW: Duration = Duration::from_secs(2);
+
 /// First guess at a state's size; a larger state is asked for again with the size it reported.
 const SNAPSHOT_CAPACITY: usize = 64 * 1024;
 
@@ -93,6 +96,7 @@ impl Worker {
             missing: false,
             outstanding: 0,
             reported_allocations: HashMap::new(),
+            recent_swaps: HashMap::new(),
         };
         let thread = std::thread::Builder::new()
             .name("overdub-reload".into())
@@ -139,6 +143,8 @@ struct Pipeline {
     /// Candidates published and not yet handed back.
     outstanding: usize,
     reported_allocations: HashMap<u64, u64>,
+    /// Per shell, when it last switched builds and the build it switched from (for a rollback).
+    recent_swaps: HashMap<u64, (u64, Arc<LoadedLibrary>)>,
 }
 
 impl Pipeline {
@@ -340,12 +346,14 @@ impl Pipeline {
                 self.handle_retired(&link, candidate);
             }
             if let Some(fault) = link.fault_report.take() {
+                let message = fault.message.to_string();
                 link.emit(ReloadEvent::Faulted {
                     instance: link.id,
                     call: fault.call,
-                    message: fault.message.to_string(),
+                    message: message.clone(),
                 });
                 drop(link.fault_blank.put(fault));
+                self.roll_back_if_new(&link, message);
             }
             let count = link.allocations.load(std::sync::atomic::Ordering::Relaxed);
             let reported = self.reported_allocations.entry(link.id).or_default();
@@ -356,8 +364,27 @@ impl Pipeline {
         }
     }
 
+    /// A build that panics within [`ROLLBACK_WINDOW`] of switching in is taken back out: the build it replaced
+    /// runs again (on the same state when the layouts match), and the faulty bytes are not loaded again.
+    fn roll_back_if_new(&mut self, link: &Arc<Link>, message: String) {
+        let Some((swapped_at, previous)) = self.recent_swaps.remove(&link.id) else { return };
+        if Duration::from_nanos(now_nanos().saturating_sub(swapped_at)) > ROLLBACK_WINDOW {
+            return;
+        }
+        let Some(info) = previous.info() else { return };
+        self.rejected = Some(link.control().library.hash());
+        link.emit(ReloadEvent::RolledBack {
+            instance: link.id,
+            reason: format!("the new build panicked right after switching in: {message}"),
+        });
+        if let Some(candidate) = self.prepare_for(link, &previous, info, ReloadTimings::default(), true) {
+            self.publish(link, candidate, NO_TIME);
+        }
+    }
+
     fn handle_retired(&mut self, link: &Arc<Link>, candidate: Box<Candidate>) {
         if !candidate.refused {
+            self.recent_swaps.insert(link.id, (candidate.swapped_at, Arc::clone(&candidate.library)));
             let swap = Duration::from_nanos(candidate.swapped_at.saturating_sub(candidate.published_at));
             link.emit(ReloadEvent::Swapped {
                 instance: link.id,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 pub const GAIN_ID: u32 = 10;
 pub const EXPLODE_ID: u32 = 11;
+pub const ALLOCATE_ID: u32 = 12;
 pub const BLOCK: usize = 64;
 
 /// A scratch directory holding the named fixture at the path a shell will watch.

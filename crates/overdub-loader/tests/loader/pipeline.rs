@@ -1,6 +1,6 @@
 //! The real-time pipeline: builds are picked up by the watcher and switched in by the audio thread.
 
-use crate::common::{BLOCK, EXPLODE_ID, GAIN_ID, Workspace};
+use crate::common::{ALLOCATE_ID, BLOCK, EXPLODE_ID, GAIN_ID, Workspace};
 use crate::player::{Player, impulse, sine};
 use overdub_loader::{Loader, ReloadEvent, StateOutcome};
 use overdub_shell::Shell;
@@ -241,4 +241,40 @@ fn two_processes_reload_the_same_library_side_by_side() {
     let from = player.output.len();
     player.play(2, &sine);
     assert_output(&player, from, |x| x + 0.5);
+}
+
+#[test]
+fn a_build_that_panics_right_after_switching_in_is_rolled_back() {
+    let ws = Workspace::with("tone");
+    let mut player = Player::watch(&ws.library);
+    player.shell.set_param(GAIN_ID, 2.0).unwrap();
+    player.play(100, &sine);
+    ws.install("tone_late_panic");
+    let rolled = player.play_until(&sine, |e| matches!(e, ReloadEvent::RolledBack { .. }));
+    let ReloadEvent::RolledBack { reason, .. } = rolled else { unreachable!() };
+    assert!(reason.contains("tone broke after"), "{reason}");
+    player.play_until_swapped(&sine);
+    let from = player.output.len();
+    player.play(4, &sine);
+    assert_output(&player, from, |x| x * 2.0);
+    assert!(player.shell.fault().is_none(), "the previous build revived the instance");
+    assert_eq!(player.shell.params().values()[0], 2.0);
+
+    ws.install("tone_v2");
+    player.play_until_swapped(&sine);
+    let from = player.output.len();
+    player.play(2, &sine);
+    assert_output(&player, from, |x| x * 2.0 + 0.5);
+    assert_eq!(player.allocations, 0, "the audio thread allocated");
+}
+
+#[test]
+fn allocations_in_the_logic_s_process_are_reported() {
+    let ws = Workspace::with("tone");
+    let mut player = Player::watch(&ws.library);
+    player.play(2, &sine);
+    player.shell.set_param(ALLOCATE_ID, 1.0).unwrap();
+    let allocated = player.play_until(&sine, |e| matches!(e, ReloadEvent::Allocated { .. }));
+    let ReloadEvent::Allocated { count, .. } = allocated else { unreachable!() };
+    assert!(count >= 1, "{count}");
 }
