@@ -106,6 +106,9 @@ impl LibraryWatch {
             EventKind::Access(AccessKind::Close(AccessMode::Write)) | EventKind::Create(_) => {
                 Signal::Complete
             }
+            // A rename inside the watched directory is reported three times (from, to, and both): the "to"
+            // half already said it.
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => Signal::Irrelevant,
             EventKind::Modify(ModifyKind::Name(_)) if self.library.exists() => Signal::Complete,
             EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(_) => Signal::Removed,
             // Link-count and permission changes (our own staging links among them) are not new bytes.
