@@ -53,6 +53,7 @@ pub(crate) struct Candidate {
     pub swapped_at: u64,
     /// Whether the switch crossfaded old and new output (set by the audio thread).
     pub crossfaded: bool,
-    /// The audio thread could not switch to it (adoption no longer sound): prepare again.
+    /// The audio thread could not switch to it (adoption no longer sound, or prepared for an earlier
+    /// activation): prepare again.
     pub refused: bool,
 }

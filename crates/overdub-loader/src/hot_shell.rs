@@ -248,6 +248,11 @@ impl HotShell {
                 unsafe { self.engine.logic_mut().adopt_by(*adopt) };
                 self.engine.swap_code(info, params);
             }
+            Change::Replace { engine } if engine.config() != self.engine.config() => {
+                // Prepared for an activation the host has since replaced: prepare it again.
+                candidate.refused = true;
+                return self.retire(candidate);
+            }
             Change::Replace { engine } => {
                 self.engine.switch_to(engine);
                 candidate.crossfaded = self.crossfade_frames() > 0;
