@@ -36,7 +36,7 @@ pub enum CliError {
         "{logic_dir} has no CLAP wrapper crate (expected {expected}): add one there, a `cdylib` crate that \
          depends on `overdub-clap` and on this crate as an optional dependency, has a `static` (default) and a \
          `hot` feature, and invokes `overdub_clap::export_clap!` with this crate's logic; the overdub \
-         repository's examples/gain/clap is one to copy"
+         repository's examples/gain/clap is one to copy, and `overdub new` scaffolds come with one"
     )]
     NoClapWrapper {
         /// The logic crate's directory.

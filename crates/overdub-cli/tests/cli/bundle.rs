@@ -1,36 +1,13 @@
-//! `overdub bundle`: the example's CLAP wrapper built, bundled as `<name>.clap`, and loadable as a plugin.
+//! `overdub bundle`: the example's CLAP wrapper built, bundled as `<name>.clap`, and loadable as a plugin; a
+//! missing or broken wrapper explained. (A new scaffold's own wrapper is bundled in `new.rs`.)
 
-use crate::common::{repo, run, scaffold, stderr, target_dir};
-use std::path::{Path, PathBuf};
-use std::process::Output;
+#[cfg(target_os = "linux")]
+use crate::common::{elf_exports, printed_path, repo, target_dir};
+use crate::common::{run, scaffold, stderr};
 use std::sync::Mutex;
 
 /// Held while a test bundles the gain example: the static and hot bundles are written to the same path.
 static GAIN_BUNDLE: Mutex<()> = Mutex::new(());
-
-/// The bundle path `overdub bundle` printed on stdout.
-fn printed_path(output: &Output) -> PathBuf {
-    assert!(output.status.success(), "bundle failed: {}", stderr(output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    PathBuf::from(stdout.lines().last().expect("bundle prints the .clap path").trim())
-}
-
-/// The symbols `library` exports, checked to be an ELF shared object.
-#[cfg(target_os = "linux")]
-fn elf_exports(library: &Path) -> Vec<String> {
-    use object::{Object, ObjectKind};
-    let bytes = std::fs::read(library).unwrap();
-    let file = object::File::parse(&*bytes).expect("the bundle parses as an object file");
-    assert_eq!(file.format(), object::BinaryFormat::Elf, "{} is not ELF", library.display());
-    assert_eq!(file.kind(), ObjectKind::Dynamic, "{} is not a shared object", library.display());
-    file.exports()
-        .unwrap()
-        .filter_map(|export| match export.expect("the export table reads").name() {
-            object::NameOrOrdinal::Name(name) => Some(String::from_utf8_lossy(name).into_owned()),
-            object::NameOrOrdinal::Ordinal(_) => None,
-        })
-        .collect()
-}
 
 #[cfg(target_os = "linux")]
 #[test]
@@ -66,7 +43,13 @@ fn hot_bundle_loads_the_logic_library_it_built_beside_it() {
 #[test]
 fn a_crate_without_a_clap_wrapper_is_told_how_to_add_one() {
     let dir = tempfile::tempdir().unwrap();
-    scaffold(dir.path(), "plain-fx");
+    let krate = scaffold(dir.path(), "plain-fx");
+    // A crate as it was before `overdub new` scaffolded a wrapper: no `clap/`, no workspace member.
+    std::fs::remove_dir_all(krate.join("clap")).unwrap();
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.contains("members = [\"clap\"]\n"), "the scaffold's workspace has changed:\n{text}");
+    std::fs::write(&manifest, text.replace("members = [\"clap\"]\n", "")).unwrap();
     let output = run(&["bundle", "plain-fx"], dir.path());
     let text = stderr(&output);
     assert!(!output.status.success(), "should have failed; stderr: {text}");
@@ -79,16 +62,8 @@ fn a_crate_without_a_clap_wrapper_is_told_how_to_add_one() {
 fn a_failing_plugin_build_shows_cargo_s_message() {
     let dir = tempfile::tempdir().unwrap();
     let krate = scaffold(dir.path(), "broken-fx");
-    let wrapper = krate.join("clap");
-    std::fs::create_dir_all(wrapper.join("src")).unwrap();
-    std::fs::write(
-        wrapper.join("Cargo.toml"),
-        "[package]\nname = \"broken-fx-clap\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
-         [lib]\ncrate-type = [\"cdylib\"]\n\n[features]\ndefault = [\"static\"]\nstatic = []\nhot = []\n\n\
-         [workspace]\n",
-    )
-    .unwrap();
-    std::fs::write(wrapper.join("src/lib.rs"), "compile_error!(\"wrapper broken on purpose\");\n").unwrap();
+    std::fs::write(krate.join("clap/src/lib.rs"), "compile_error!(\"wrapper broken on purpose\");\n")
+        .unwrap();
     let output = run(&["bundle", "--release", "broken-fx"], dir.path());
     let text = stderr(&output);
     assert!(!output.status.success(), "should have failed; stderr: {text}");

@@ -34,6 +34,31 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The bundle path `overdub bundle` printed on stdout.
+#[cfg(target_os = "linux")]
+pub fn printed_path(output: &Output) -> PathBuf {
+    assert!(output.status.success(), "bundle failed: {}", stderr(output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    PathBuf::from(stdout.lines().last().expect("bundle prints the .clap path").trim())
+}
+
+/// The symbols `library` exports, checked to be an ELF shared object.
+#[cfg(target_os = "linux")]
+pub fn elf_exports(library: &Path) -> Vec<String> {
+    use object::{Object, ObjectKind};
+    let bytes = std::fs::read(library).unwrap();
+    let file = object::File::parse(&*bytes).expect("the bundle parses as an object file");
+    assert_eq!(file.format(), object::BinaryFormat::Elf, "{} is not ELF", library.display());
+    assert_eq!(file.kind(), ObjectKind::Dynamic, "{} is not a shared object", library.display());
+    file.exports()
+        .unwrap()
+        .filter_map(|export| match export.expect("the export table reads").name() {
+            object::NameOrOrdinal::Name(name) => Some(String::from_utf8_lossy(name).into_owned()),
+            object::NameOrOrdinal::Ordinal(_) => None,
+        })
+        .collect()
+}
+
 /// A new effect crate named `name` in `dir`, from `overdub new`.
 pub fn scaffold(dir: &Path, name: &str) -> PathBuf {
     let output = run(&["new", name], dir);

@@ -4,4 +4,5 @@ mod bundle;
 mod common;
 mod dev;
 mod errors;
+mod new;
 mod render;
