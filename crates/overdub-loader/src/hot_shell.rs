@@ -373,7 +373,8 @@ impl Shell for HotShell {
         self.engine.params()
     }
     fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError> {
-        self.service();
+        // Real-time safe (a host's parameter flush runs on the audio thread): no wake-up, no draining.
+        self.answer_snapshot();
         self.engine.set_param(id, value)
     }
     fn activate(&mut self, config: ProcessConfig) -> Result<(), ShellError> {

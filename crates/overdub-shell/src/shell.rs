@@ -14,7 +14,8 @@ pub trait Shell: Send {
     fn info(&self) -> &LogicInfo;
     /// Parameter list and current values.
     fn params(&self) -> &ParamSet;
-    /// Sets a parameter outside processing; returns the value stored.
+    /// Sets a parameter between blocks (a user edit, a host's flush); returns the value stored. Real-time
+    /// safe, so a host may call it on its audio thread.
     fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError>;
     /// Prepares for processing as `config` describes. Not real-time safe.
     fn activate(&mut self, config: ProcessConfig) -> Result<(), ShellError>;
