@@ -278,3 +278,41 @@ fn allocations_in_the_logic_s_process_are_reported() {
     let ReloadEvent::Allocated { count, .. } = allocated else { unreachable!() };
     assert!(count >= 1, "{count}");
 }
+
+fn silence(_: u64) -> f32 {
+    0.0
+}
+
+#[test]
+fn a_held_note_keeps_sounding_across_a_code_only_reload() {
+    let ws = Workspace::with("voices");
+    let mut player = Player::watch(&ws.library);
+    player.events.push(overdub_abi::Event::note_on(0, 0, 60, 1.0));
+    player.play(4, &silence);
+    assert_eq!(player.output.last(), Some(&0.5));
+    ws.install("voices_v2");
+    let swap = player.play_until_swapped(&silence);
+    assert!(matches!(swap, ReloadEvent::Swapped { state: StateOutcome::Kept, .. }), "{swap:?}");
+    let from = player.output.len();
+    player.play(2, &silence);
+    assert!(player.output[from..].iter().all(|&s| s == 0.25), "the same voice, the new code's level");
+}
+
+#[test]
+fn held_notes_are_replayed_into_a_build_that_cannot_keep_the_voices() {
+    let ws = Workspace::with("voices");
+    let mut player = Player::watch(&ws.library);
+    player.events.push(overdub_abi::Event::note_on(0, 0, 60, 1.0));
+    player.events.push(overdub_abi::Event::note_on(0, 0, 64, 1.0));
+    player.play(2, &silence);
+    player.events.push(overdub_abi::Event::note_off(0, 0, 64, 0.0));
+    player.play(2, &silence);
+    assert_eq!(player.output.last(), Some(&0.5), "one note held");
+    ws.install("voices_layout");
+    let swap = player.play_until_swapped(&silence);
+    assert!(matches!(swap, ReloadEvent::Swapped { crossfaded: true, .. }), "{swap:?}");
+    let from = player.output.len();
+    player.play(2, &silence);
+    assert!(player.output[from..].iter().all(|&s| s == 0.25), "the held note (only) sounds in the new build");
+    assert_eq!(player.allocations, 0, "the audio thread allocated");
+}

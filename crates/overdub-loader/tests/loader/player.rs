@@ -3,6 +3,7 @@
 //! events the way a host's UI would.
 
 use crate::common::BLOCK;
+use overdub_abi::Event;
 use overdub_abi::alloc_counter::count_allocations;
 use overdub_loader::{HotOptions, HotShell, ReloadEvent};
 use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
@@ -15,7 +16,7 @@ const PATIENCE: Duration = Duration::from_secs(30);
 
 pub struct Player {
     pub shell: HotShell,
-    events: Receiver<ReloadEvent>,
+    reports: Receiver<ReloadEvent>,
     block: AudioBlock,
     /// Steady time of the next block.
     pub time: u64,
@@ -26,23 +27,26 @@ pub struct Player {
     pub seen: Vec<ReloadEvent>,
     /// Allocations made while processing, over all blocks.
     pub allocations: u64,
+    /// Events for the next block (sent once).
+    pub events: Vec<Event>,
 }
 
 impl Player {
     pub fn watch(library: &Path) -> Self {
-        let (tx, events) = channel();
+        let (tx, reports) = channel();
         let options = HotOptions { events: Some(tx), ..HotOptions::default() };
         let mut shell = HotShell::watch(library, options).expect("the library loads and is watched");
         shell.activate(ProcessConfig::stereo(48_000.0, BLOCK)).expect("activate");
         Self {
             shell,
-            events,
+            reports,
             block: AudioBlock::new(2, 2, BLOCK),
             time: 0,
             input: Vec::new(),
             output: Vec::new(),
             seen: Vec::new(),
             allocations: 0,
+            events: Vec::with_capacity(16),
         }
     }
 
@@ -53,12 +57,13 @@ impl Player {
                 *sample = signal(self.time + i as u64);
             }
         }
-        let host = HostBlock { steady_time: Some(self.time), ..HostBlock::default() };
-        let (shell, block) = (&mut self.shell, &mut self.block);
+        let (shell, block, events) = (&mut self.shell, &mut self.block, &self.events);
+        let host = HostBlock { events, steady_time: Some(self.time), ..HostBlock::default() };
         let ((), allocations) = count_allocations(|| {
             shell.process(&mut block.buffer(BLOCK), &host);
         });
         self.allocations += allocations;
+        self.events.clear();
         self.time += BLOCK as u64;
         self.input.extend_from_slice(self.block.input_mut(0));
         self.output.extend_from_slice(self.block.output(0));
@@ -96,7 +101,7 @@ impl Player {
     }
 
     fn next_event(&mut self, wait: Duration) -> Option<ReloadEvent> {
-        match self.events.recv_timeout(wait) {
+        match self.reports.recv_timeout(wait) {
             Ok(event) => {
                 self.seen.push(event.clone());
                 Some(event)
