@@ -1,6 +1,7 @@
 //! Joining old and new output without a click when a new build starts from migrated state: the new instance
 //! runs beside the old one for a few milliseconds and the outputs are crossfaded with equal power. (An
-//! adopted build continues the very same state, so there is nothing to fade from.)
+//! adopted build continues the very same state, so there is nothing to fade from.) When the new build reports
+//! more latency, the old output is delayed by the difference during the fade so the two line up.
 
 use std::f32::consts::FRAC_PI_2;
 
@@ -42,9 +43,73 @@ impl Crossfade {
     }
 }
 
+/// Longest latency difference a crossfade compensates (about 85 ms at 48 kHz); beyond it the outputs are
+/// faded unaligned.
+pub(crate) const MAX_ALIGN: usize = 4096;
+
+/// Delays the old build's output during a crossfade by how much more latency the new build reports, so the
+/// two are faded in step instead of smearing (a comb filter) or doubling transients.
+pub(crate) struct Alignment {
+    lines: Vec<Vec<f32>>,
+    lag: usize,
+    position: usize,
+}
+
+impl Alignment {
+    /// Room for `channels` channels (allocated here, off the audio thread).
+    pub(crate) fn new(channels: usize) -> Self {
+        Self { lines: vec![vec![0.0; MAX_ALIGN]; channels], lag: 0, position: 0 }
+    }
+
+    /// Starts aligning a fade from a build with `old` samples of latency to one with `new`. Only a later new
+    /// output can be matched (the old output is delayed; nothing can make it earlier).
+    pub(crate) fn start(&mut self, old: u32, new: u32) {
+        let lag = new.saturating_sub(old) as usize;
+        self.lag = if lag <= MAX_ALIGN { lag } else { 0 };
+        self.position = 0;
+        for line in &mut self.lines {
+            line.fill(0.0);
+        }
+    }
+
+    /// Delays one channel of the old output in place (every channel of a block before [`Alignment::advance`]).
+    pub(crate) fn delay(&mut self, channel: usize, samples: &mut [f32]) {
+        let Some(line) = self.lines.get_mut(channel).filter(|_| self.lag > 0) else { return };
+        let mut position = self.position;
+        for sample in samples {
+            let delayed = line[(position + MAX_ALIGN - self.lag) % MAX_ALIGN];
+            line[position] = *sample;
+            *sample = delayed;
+            position = (position + 1) % MAX_ALIGN;
+        }
+    }
+
+    /// Moves on by a block.
+    pub(crate) fn advance(&mut self, frames: usize) {
+        self.position = (self.position + frames) % MAX_ALIGN;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alignment_delays_the_old_output_by_the_latency_difference_across_blocks() {
+        let mut align = Alignment::new(1);
+        align.start(10, 13);
+        let mut first = [1.0, 2.0, 3.0, 4.0];
+        align.delay(0, &mut first);
+        align.advance(4);
+        let mut second = [5.0, 6.0];
+        align.delay(0, &mut second);
+        assert_eq!(first, [0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(second, [2.0, 3.0]);
+        align.start(13, 10);
+        let mut unchanged = [1.0];
+        align.delay(0, &mut unchanged);
+        assert_eq!(unchanged, [1.0], "a new build with less latency cannot be matched");
+    }
 
     #[test]
     fn equal_power_crossfade_keeps_constant_power_for_uncorrelated_signals() {

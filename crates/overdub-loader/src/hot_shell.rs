@@ -1,7 +1,7 @@
 //! The shell for development: runs a loaded logic library and swaps in each new build.
 
 use crate::candidate::{Candidate, Change};
-use crate::crossfade::{Crossfade, SILENCE};
+use crate::crossfade::{Alignment, Crossfade, SILENCE};
 use crate::error::LoadError;
 use crate::events::{ReloadEvent, ReloadTimings, StateOutcome};
 use crate::instance::Instance;
@@ -107,6 +107,7 @@ pub struct HotShell {
     /// A retired candidate the queue had no room for yet.
     unretired: Option<Box<Candidate>>,
     scratch: AudioBlock,
+    align: Alignment,
     crossfade: Duration,
     worker: Option<Arc<Worker>>,
 }
@@ -147,6 +148,7 @@ impl HotShell {
             fading: None,
             unretired: None,
             scratch: AudioBlock::new(config.input_channels, config.output_channels, config.max_block),
+            align: Alignment::new(config.output_channels),
             crossfade: options.crossfade,
             worker: None,
         })
@@ -254,8 +256,10 @@ impl HotShell {
                 return self.retire(candidate);
             }
             Change::Replace { engine } => {
+                let old_latency = self.engine.latency();
                 self.engine.switch_to(engine);
                 candidate.crossfaded = self.crossfade_frames() > 0;
+                self.align.start(old_latency, self.engine.latency());
             }
         }
         std::mem::swap(&mut self.library, &mut candidate.library);
@@ -300,6 +304,7 @@ impl HotShell {
         old.process(&mut self.scratch.buffer(frames), host);
         let mut peak = 0.0f32;
         for channel in 0..buffer.output_channels().min(self.scratch.output_count()) {
+            self.align.delay(channel, &mut self.scratch.output_mut(channel)[..frames]);
             let old_out = &self.scratch.output(channel)[..frames];
             if let Some(new_out) = buffer.output(channel) {
                 peak = old_out.iter().chain(new_out.iter()).fold(peak, |p, s| p.max(s.abs()));
@@ -307,6 +312,7 @@ impl HotShell {
             }
         }
         fade.advance(frames);
+        self.align.advance(frames);
         if peak < SILENCE {
             fade.finish();
         }
@@ -385,6 +391,7 @@ impl Shell for HotShell {
             engine.activate(config)?;
         }
         self.scratch = AudioBlock::new(config.input_channels, config.output_channels, config.max_block);
+        self.align = Alignment::new(config.output_channels);
         self.link.control().config = Some(config);
         self.service();
         Ok(())
