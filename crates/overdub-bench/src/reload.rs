@@ -90,6 +90,18 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
         "×",
         1.2,
     );
+    report.info(
+        &format!("reload.{tag}.worst_block_us"),
+        &format!("  worst block while reloading ({tag}), of a 1333 µs budget"),
+        worst(&reloading).as_secs_f64() * 1e6,
+        "µs",
+    );
+    report.info(
+        &format!("reload.{tag}.worst_steady_block_us"),
+        &format!("  worst steady block ({tag})"),
+        worst(&steady).as_secs_f64() * 1e6,
+        "µs",
+    );
     report.at_most(
         &format!("reload.{tag}.allocations"),
         &format!("allocations on the audio thread ({tag}, all blocks)"),
