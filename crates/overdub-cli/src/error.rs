@@ -80,6 +80,20 @@ pub enum CliError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A WAV file to play is at another sample rate than the sound card, and the dev host does not resample.
+    #[error(
+        "{path} is at {file_rate} Hz but the sound card plays at {device_rate} Hz, and overdub dev does not \
+         resample (the file would play at the wrong speed and pitch): convert the file to {device_rate} Hz, or \
+         play it on the null device with `--device null`, which runs at the file's rate"
+    )]
+    SampleRateMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The file's sample rate.
+        file_rate: u32,
+        /// The sound card's sample rate.
+        device_rate: u32,
+    },
     /// A MIDI file could not be read.
     #[error("{path} is not a usable MIDI file: {reason}")]
     Midi {

@@ -43,6 +43,11 @@ pub enum DevEvent {
         /// RMS, linear.
         rms: f32,
     },
+    /// The sound card reported an error on its audio thread.
+    AudioError {
+        /// What it said.
+        message: String,
+    },
     /// The user pressed Ctrl-C.
     Interrupted,
 }
@@ -113,6 +118,9 @@ enum Record<'a> {
         peak_dbfs: f32,
         rms_dbfs: f32,
     },
+    AudioError {
+        message: &'a str,
+    },
     Interrupted,
 }
 
@@ -138,6 +146,7 @@ pub fn json(event: &DevEvent, last_build: Option<Duration>) -> String {
         DevEvent::Building { changed } => Record::Building { changed },
         DevEvent::Built { ok, duration } => Record::Built { ok: *ok, build_ms: ms(*duration) },
         DevEvent::Meter { peak, rms } => Record::Meter { peak_dbfs: dbfs(*peak), rms_dbfs: dbfs(*rms) },
+        DevEvent::AudioError { message } => Record::AudioError { message },
         DevEvent::Interrupted => Record::Interrupted,
         DevEvent::Reload(reload) => match reload {
             ReloadEvent::Detected { path } => Record::Detected { library: path },
@@ -204,6 +213,7 @@ pub fn text(event: &DevEvent, last_build: Option<Duration>) -> Option<String> {
             )
         }
         DevEvent::Meter { .. } => return None,
+        DevEvent::AudioError { message } => format!("audio error: {message}"),
         DevEvent::Interrupted => "stopping".to_owned(),
         DevEvent::Reload(reload) => match reload {
             ReloadEvent::Detected { .. } | ReloadEvent::Loaded { .. } => return None,

@@ -22,10 +22,18 @@ const JSON_METER_INTERVAL: Duration = Duration::from_secs(1);
 /// Runs the dev host until Ctrl-C (or `--stop-after`).
 pub fn run(args: &DevArgs) -> Result<(), CliError> {
     let krate = LogicCrate::find(args.path.as_deref().unwrap_or(Path::new(".")))?;
-    let signal = signal(&args.input)?;
+    let (signal, file_rate) = signal(&args.input)?;
     let wants_notes = args.notes || args.midi.is_some() || krate.instrument;
     let mut printer = Printer::new(args.json);
-    let output = Output::choose(args.device);
+    let mut output = Output::choose(args.device);
+    if let Some(file_rate) = file_rate {
+        // No resampling: the null device follows the file's rate, a sound card must already match it.
+        output = output.at_sample_rate(file_rate).map_err(|card| CliError::SampleRateMismatch {
+            path: args.input.clone().into(),
+            file_rate,
+            device_rate: card.sample_rate,
+        })?;
+    }
     printer.print(&DevEvent::Audio { device: output.description.clone() });
     let mut options = SessionOptions {
         output,
@@ -39,7 +47,7 @@ pub fn run(args: &DevArgs) -> Result<(), CliError> {
     if wants_notes {
         options.notes = Some(args.midi.clone().map_or(Notes::Pattern, Notes::File));
     }
-    let session = Session::start(&krate, options)?;
+    let mut session = Session::start(&krate, options)?;
     let interrupt = session.sender();
     let _ = ctrlc::set_handler(move || drop(interrupt.send(DevEvent::Interrupted)));
     let started = Instant::now();
@@ -63,6 +71,9 @@ pub fn run(args: &DevArgs) -> Result<(), CliError> {
             }
             Err(RecvTimeoutError::Disconnected) => break,
         }
+        for message in session.audio_errors() {
+            printer.print(&DevEvent::AudioError { message });
+        }
         if args.stop_after.is_some_and(|limit| started.elapsed().as_secs_f64() >= limit) {
             break;
         }
@@ -72,15 +83,18 @@ pub fn run(args: &DevArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The `--input` signal: a test signal's name or a WAV file's path.
-fn signal(input: &str) -> Result<Signal, CliError> {
+/// The `--input` signal: a test signal's name or a WAV file's path (with the file's sample rate).
+fn signal(input: &str) -> Result<(Signal, Option<u32>), CliError> {
     Ok(match input {
-        "sine" => Signal::Sine(440.0),
-        "sweep" => Signal::Sweep(10.0),
-        "noise" => Signal::Noise,
-        "impulses" => Signal::Impulses(0.5),
-        "silence" => Signal::Silence,
-        path => Signal::Looped(wav::read(Path::new(path))?.channels),
+        "sine" => (Signal::Sine(440.0), None),
+        "sweep" => (Signal::Sweep(10.0), None),
+        "noise" => (Signal::Noise, None),
+        "impulses" => (Signal::Impulses(0.5), None),
+        "silence" => (Signal::Silence, None),
+        path => {
+            let audio = wav::read(Path::new(path))?;
+            (Signal::Looped(audio.channels), Some(audio.sample_rate))
+        }
     })
 }
 

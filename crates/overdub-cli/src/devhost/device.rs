@@ -5,7 +5,7 @@ use super::renderer::Renderer;
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use overdub_shell::Shell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -18,8 +18,11 @@ pub enum DeviceRequest {
     Null,
 }
 
-/// Sample rate of the null device.
+/// Sample rate of the null device, unless the input asks for another.
 pub const NULL_SAMPLE_RATE: u32 = 48_000;
+
+/// Errors the sound card's audio thread can queue before the main loop reads them; later ones are counted.
+const ERROR_QUEUE: usize = 16;
 
 /// An output picked before the logic is prepared (its sample rate decides how the logic is reset).
 pub struct Output {
@@ -31,7 +34,7 @@ pub struct Output {
 }
 
 enum Target {
-    Null,
+    Null { why: String },
     Card { device: cpal::Device, channels: u16 },
 }
 
@@ -49,10 +52,26 @@ impl Output {
     }
 
     fn null(why: &str) -> Self {
+        Self::null_at(why, NULL_SAMPLE_RATE)
+    }
+
+    fn null_at(why: &str, sample_rate: u32) -> Self {
         Self {
-            target: Target::Null,
-            sample_rate: NULL_SAMPLE_RATE,
-            description: format!("null device ({why}), {NULL_SAMPLE_RATE} Hz, clocked in real time"),
+            target: Target::Null { why: why.to_owned() },
+            sample_rate,
+            description: format!("null device ({why}), {sample_rate} Hz, clocked in real time"),
+        }
+    }
+
+    /// This output playing at `sample_rate`: the null device runs at any rate, a sound card only at its own
+    /// (it comes back as the error then).
+    pub fn at_sample_rate(self, sample_rate: u32) -> Result<Self, Self> {
+        if self.sample_rate == sample_rate {
+            return Ok(self);
+        }
+        match self.target {
+            Target::Null { why } => Ok(Self::null_at(&why, sample_rate)),
+            Target::Card { .. } => Err(self),
         }
     }
 
@@ -60,7 +79,7 @@ impl Output {
     /// card refuses the stream, the null device takes over and [`Playing::description`] says so.
     pub fn start<S: Shell + 'static>(self, renderer: Renderer<S>, max_block: usize) -> Playing {
         match self.target {
-            Target::Null => Playing::null(renderer, self.sample_rate, max_block, self.description),
+            Target::Null { .. } => Playing::null(renderer, self.sample_rate, max_block, self.description),
             Target::Card { device, channels } => {
                 let config = cpal::StreamConfig {
                     channels,
@@ -68,7 +87,9 @@ impl Output {
                     buffer_size: cpal::BufferSize::Default,
                 };
                 match play_card(&device, config, renderer) {
-                    Ok(stream) => Playing { kind: Kind::Card(stream), description: self.description },
+                    Ok((stream, errors)) => {
+                        Playing { kind: Kind::Card { stream, errors }, description: self.description }
+                    }
                     Err((reason, renderer)) => {
                         let description = format!(
                             "null device (the sound card refused the stream: {reason}), {} Hz, clocked in real time",
@@ -107,9 +128,12 @@ fn play_card<S: Shell + 'static>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
     renderer: Renderer<S>,
-) -> Result<cpal::Stream, (String, Renderer<S>)> {
+) -> Result<(cpal::Stream, AudioErrors), (String, Renderer<S>)> {
     let channels = usize::from(config.channels);
     let (mut handover, mut receive) = rtrb::RingBuffer::<Renderer<S>>::new(1);
+    let (mut report, queue) = rtrb::RingBuffer::<cpal::Error>::new(ERROR_QUEUE);
+    let lost = Arc::new(AtomicU64::new(0));
+    let counted = Arc::clone(&lost);
     let mut running = None;
     let built = device.build_output_stream(
         config,
@@ -122,7 +146,12 @@ fn play_card<S: Shell + 'static>(
                 None => data.fill(0.0),
             }
         },
-        |error| eprintln!("audio: {error}"),
+        // Runs on the audio thread: queue the error for the main loop to print, never format or write here.
+        move |error| {
+            if report.push(error).is_err() {
+                counted.fetch_add(1, Ordering::Relaxed);
+            }
+        },
         None,
     );
     let stream = match built {
@@ -133,10 +162,31 @@ fn play_card<S: Shell + 'static>(
         return Err((error.to_string(), renderer));
     }
     let Ok(()) = handover.push(renderer) else { unreachable!("the queue holds one renderer and is empty") };
-    Ok(stream)
+    Ok((stream, AudioErrors { queue, lost, reported_lost: 0 }))
 }
 
-/// Audio that is playing; [`Playing::stop`] ends it.
+/// Errors a sound card reported on its audio thread, waiting to be printed by a thread that may format and
+/// write.
+struct AudioErrors {
+    queue: rtrb::Consumer<cpal::Error>,
+    lost: Arc<AtomicU64>,
+    reported_lost: u64,
+}
+
+impl AudioErrors {
+    fn drain(&mut self) -> Vec<String> {
+        let mut messages: Vec<String> =
+            std::iter::from_fn(|| self.queue.pop().ok()).map(|e| e.to_string()).collect();
+        let lost = self.lost.load(Ordering::Relaxed);
+        if lost > self.reported_lost {
+            messages.push(format!("{} more errors were not kept", lost - self.reported_lost));
+            self.reported_lost = lost;
+        }
+        messages
+    }
+}
+
+/// Audio that is playing; dropping it (or [`Playing::stop`]) ends it.
 pub struct Playing {
     kind: Kind,
     /// What plays, for the first line the user reads.
@@ -144,8 +194,8 @@ pub struct Playing {
 }
 
 enum Kind {
-    Null { stop: Arc<AtomicBool>, thread: JoinHandle<()> },
-    Card(cpal::Stream),
+    Null { stop: Arc<AtomicBool>, thread: Option<JoinHandle<()>> },
+    Card { stream: cpal::Stream, errors: AudioErrors },
 }
 
 impl Playing {
@@ -174,20 +224,65 @@ impl Playing {
                 }
             })
             .expect("spawning a thread only fails when the system is out of resources");
-        Self { kind: Kind::Null { stop, thread }, description }
+        Self { kind: Kind::Null { stop, thread: Some(thread) }, description }
+    }
+
+    /// Errors the sound card reported since the last call, as text (none on the null device).
+    pub fn errors(&mut self) -> Vec<String> {
+        match &mut self.kind {
+            Kind::Null { .. } => Vec::new(),
+            Kind::Card { errors, .. } => errors.drain(),
+        }
     }
 
     /// Stops the audio and waits for the audio thread: the shell is dropped when this returns.
     pub fn stop(self) {
-        match self.kind {
+        drop(self);
+    }
+}
+
+impl Drop for Playing {
+    /// Stops the audio and waits for the audio thread, so neither it nor the shell it runs outlives this.
+    fn drop(&mut self) {
+        match &mut self.kind {
             Kind::Null { stop, thread } => {
                 stop.store(true, Ordering::Relaxed);
-                let _ = thread.join();
+                if let Some(thread) = thread.take() {
+                    let _ = thread.join();
+                }
             }
-            Kind::Card(stream) => {
+            // The stream, and with it the callback that owns the renderer, is dropped right after this.
+            Kind::Card { stream, .. } => {
                 let _ = stream.pause();
-                drop(stream);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devhost::signals::Signal;
+    use crate::devhost::test_logic;
+
+    #[test]
+    fn dropping_the_null_device_stops_its_thread_and_drops_the_renderer() {
+        let renderer = Renderer::new(test_logic::shell(64), 2, 64, Signal::Silence, 48_000.0, None, None);
+        let shared = renderer.shared();
+        let playing = Output::choose(DeviceRequest::Null).start(renderer, 64);
+        let started = Instant::now();
+        while shared.frames.load(Ordering::Acquire) == 0 {
+            assert!(started.elapsed() < Duration::from_secs(10), "the null device never ran");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        drop(playing);
+        assert_eq!(Arc::strong_count(&shared), 1, "the audio thread still holds the renderer");
+    }
+
+    #[test]
+    fn the_null_device_plays_at_any_rate() {
+        let output = Output::choose(DeviceRequest::Null).at_sample_rate(44_100).ok().unwrap();
+        assert_eq!(output.sample_rate, 44_100);
+        assert!(output.description.contains("44100 Hz"), "{}", output.description);
     }
 }

@@ -7,3 +7,6 @@ pub mod renderer;
 pub mod session;
 pub mod signals;
 pub mod watcher;
+
+#[cfg(test)]
+pub(crate) mod test_logic;

@@ -4,14 +4,15 @@
 
 use super::meter::{Levels, Meter};
 use super::notes::NotePlayer;
-use super::signals::SignalSource;
+use super::signals::{Signal, SignalSource};
 use overdub_abi::Event;
-use overdub_shell::{AudioBlock, HostBlock, Shell, audio_path};
+use overdub_shell::audio_path::{self, Sanitized};
+use overdub_shell::{AudioBlock, HostBlock, Shell};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Events one block can carry from a note sequence.
-const EVENTS_PER_BLOCK: usize = 512;
+const EVENTS_PER_BLOCK: usize = 1024;
 
 /// What the audio thread reports while it runs.
 #[derive(Debug)]
@@ -33,15 +34,78 @@ pub struct Shared {
 /// How long muting or unmuting the input takes.
 pub const FADE_SECONDS: f64 = 0.01;
 
-/// Feeds and runs a shell block by block.
-pub struct Renderer<S> {
-    shell: S,
+/// A shell's buffers and the notes played into it, sized once: runs one block of the inputs written into it
+/// and the notes that fall in that block through the audio-path guards. Both the live renderer and
+/// `overdub render` feed a shell through it.
+pub struct BlockRunner {
     block: AudioBlock,
     channels: usize,
     max_block: usize,
-    source: SignalSource,
     notes: Option<NotePlayer>,
     events: Vec<Event>,
+}
+
+impl BlockRunner {
+    /// Buffers for `channels` inputs and outputs and blocks of at most `max_block` frames (at least one),
+    /// with `notes` played into the shell.
+    ///
+    /// # Panics
+    ///
+    /// When `channels` is 0: there would be nothing to feed or read.
+    pub fn new(channels: usize, max_block: usize, notes: Option<NotePlayer>) -> Self {
+        assert!(channels > 0, "a shell is run with at least one channel");
+        let max_block = max_block.max(1);
+        Self {
+            block: AudioBlock::new(channels, channels, max_block),
+            channels,
+            max_block,
+            notes,
+            events: Vec::with_capacity(EVENTS_PER_BLOCK),
+        }
+    }
+
+    /// Inputs and outputs (at least one).
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
+    /// Largest block (at least one frame).
+    pub fn max_block(&self) -> usize {
+        self.max_block
+    }
+
+    /// Input `channel` for the next [`BlockRunner::run`], `max_block` frames long.
+    pub fn input_mut(&mut self, channel: usize) -> &mut [f32] {
+        self.block.input_mut(channel)
+    }
+
+    /// Output `channel` of the last [`BlockRunner::run`], `max_block` frames long.
+    pub fn output(&self, channel: usize) -> &[f32] {
+        self.block.output(channel)
+    }
+
+    /// Runs the next `frames` frames (clamped to `max_block`) of the inputs and the notes through `shell`;
+    /// returns the frames run and the output samples the audio path replaced.
+    pub fn run(&mut self, shell: &mut impl Shell, frames: usize) -> (usize, Sanitized) {
+        let frames = frames.min(self.max_block);
+        self.events.clear();
+        if let Some(notes) = &mut self.notes {
+            notes.fill(frames, &mut self.events);
+        }
+        let (_, sanitized) = audio_path::process_block(
+            shell,
+            &mut self.block.buffer(frames),
+            &HostBlock::events(&self.events),
+        );
+        (frames, sanitized)
+    }
+}
+
+/// Feeds and runs a shell block by block.
+pub struct Renderer<S> {
+    shell: S,
+    runner: BlockRunner,
+    source: SignalSource,
     meter: Meter,
     shared: Arc<Shared>,
     recorder: Option<rtrb::Producer<f32>>,
@@ -51,26 +115,27 @@ pub struct Renderer<S> {
 }
 
 impl<S: Shell> Renderer<S> {
-    /// Runs `shell` (already activated for `channels` in and out and `max_block`) on `source` and `notes`;
+    /// Runs `shell` (already activated for `channels` in and out and `max_block`) on `signal` and `notes`;
     /// `recorder`, when given, receives the output interleaved (samples that do not fit are dropped).
+    ///
+    /// # Panics
+    ///
+    /// When `channels` is 0 (checked here, so the audio thread never divides by it).
     pub fn new(
         shell: S,
         channels: usize,
         max_block: usize,
-        source: SignalSource,
+        signal: Signal,
         sample_rate: f64,
         notes: Option<NotePlayer>,
         recorder: Option<rtrb::Producer<f32>>,
     ) -> Self {
         let code = code_identity(&shell);
+        let runner = BlockRunner::new(channels, max_block, notes);
         Self {
             shell,
-            block: AudioBlock::new(channels, channels, max_block),
-            channels,
-            max_block,
-            source,
-            notes,
-            events: Vec::with_capacity(EVENTS_PER_BLOCK),
+            source: SignalSource::new(signal, sample_rate, runner.max_block()),
+            runner,
             meter: Meter::new((sample_rate / 10.0) as u64),
             shared: Arc::new(Shared {
                 levels: Levels::default(),
@@ -100,32 +165,32 @@ impl<S: Shell> Renderer<S> {
     /// Fills `out`, interleaved with `out_channels` channels, processing it in blocks of at most `max_block`.
     pub fn render_interleaved(&mut self, out: &mut [f32], out_channels: usize) {
         let out_channels = out_channels.max(1);
-        for chunk in out.chunks_mut(self.max_block * out_channels) {
-            let frames = chunk.len() / out_channels;
-            self.process(frames);
-            for (frame, samples) in chunk.chunks_exact_mut(out_channels).enumerate() {
+        let channels = self.runner.channels();
+        for chunk in out.chunks_mut(self.runner.max_block() * out_channels) {
+            let frames = self.process(chunk.len() / out_channels);
+            for (frame, samples) in chunk.chunks_exact_mut(out_channels).take(frames).enumerate() {
                 for (channel, sample) in samples.iter_mut().enumerate() {
-                    *sample = self.block.output(channel % self.channels)[frame];
+                    *sample = self.runner.output(channel % channels)[frame];
                 }
             }
         }
     }
 
-    /// Processes the next `frames` frames (at most `max_block`).
-    pub fn process(&mut self, frames: usize) {
+    /// Processes the next `frames` frames; more than `max_block` are clamped to it. Returns the frames
+    /// processed.
+    pub fn process(&mut self, frames: usize) -> usize {
+        let frames = frames.min(self.runner.max_block());
+        let channels = self.runner.channels();
         let start = self.shared.frames.load(Ordering::Relaxed);
         self.source.advance(frames);
-        for channel in 0..self.channels {
-            self.block.input_mut(channel)[..frames].copy_from_slice(self.source.channel(channel, frames));
+        for channel in 0..channels {
+            let input = &mut self.runner.input_mut(channel)[..frames];
+            let source = self.source.channel(channel, frames);
+            input[..source.len()].copy_from_slice(source);
+            input[source.len()..].fill(0.0);
         }
         self.fade_input(frames);
-        self.events.clear();
-        if let Some(notes) = &mut self.notes {
-            notes.fill(frames, &mut self.events);
-        }
-        let mut buffer = self.block.buffer(frames);
-        let (_, sanitized) =
-            audio_path::process_block(&mut self.shell, &mut buffer, &HostBlock::events(&self.events));
+        let (frames, sanitized) = self.runner.run(&mut self.shell, frames);
         if sanitized.any() {
             let count = u64::from(sanitized.non_finite + sanitized.subnormal);
             self.shared.sanitized.fetch_add(count, Ordering::Relaxed);
@@ -136,18 +201,19 @@ impl<S: Shell> Renderer<S> {
             self.shared.last_swap_frame.store(start, Ordering::Relaxed);
             self.shared.swaps.fetch_add(1, Ordering::Release);
         }
-        for channel in 0..self.channels {
-            self.meter.add(&self.block.output(channel)[..frames]);
+        for channel in 0..channels {
+            self.meter.add(&self.runner.output(channel)[..frames]);
         }
-        self.meter.end_block(frames, self.channels, &self.shared.levels);
+        self.meter.end_block(frames, channels, &self.shared.levels);
         if let Some(recorder) = &mut self.recorder {
             for frame in 0..frames {
-                for channel in 0..self.channels {
-                    let _ = recorder.push(self.block.output(channel)[frame]);
+                for channel in 0..channels {
+                    let _ = recorder.push(self.runner.output(channel)[frame]);
                 }
             }
         }
         self.shared.frames.store(start + frames as u64, Ordering::Release);
+        frames
     }
 }
 
@@ -164,8 +230,8 @@ impl<S> Renderer<S> {
             } else {
                 (self.input_gain - self.fade_step).max(target)
             };
-            for channel in 0..self.channels {
-                self.block.input_mut(channel)[frame] *= self.input_gain;
+            for channel in 0..self.runner.channels() {
+                self.runner.input_mut(channel)[frame] *= self.input_gain;
             }
         }
     }
@@ -175,4 +241,36 @@ impl<S> Renderer<S> {
 /// changes exactly when another build takes over.
 fn code_identity(shell: &impl Shell) -> usize {
     shell.info().id.as_ptr() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devhost::test_logic;
+
+    fn renderer(max_block: usize) -> Renderer<impl Shell> {
+        Renderer::new(test_logic::shell(max_block), 2, max_block, Signal::Sine(440.0), 48_000.0, None, None)
+    }
+
+    #[test]
+    fn more_frames_than_the_largest_block_are_clamped_not_a_panic() {
+        let mut renderer = renderer(64);
+        assert_eq!(renderer.process(1000), 64);
+        assert_eq!(renderer.shared().frames.load(Ordering::Acquire), 64);
+    }
+
+    #[test]
+    fn interleaved_output_of_any_length_is_filled_block_by_block() {
+        let mut renderer = renderer(64);
+        let mut out = vec![f32::NAN; 3 * 150];
+        renderer.render_interleaved(&mut out, 3);
+        assert!(out.iter().all(|s| s.is_finite()), "every sample is written");
+        assert_eq!(renderer.shared().frames.load(Ordering::Acquire), 150);
+    }
+
+    #[test]
+    #[should_panic(expected = "at least one channel")]
+    fn no_channels_is_refused_when_built() {
+        let _ = BlockRunner::new(0, 64, None);
+    }
 }

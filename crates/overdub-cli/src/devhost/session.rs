@@ -4,7 +4,7 @@
 use super::device::{Output, Playing};
 use super::notes::NotePlayer;
 use super::renderer::{Renderer, Shared};
-use super::signals::{Signal, SignalSource};
+use super::signals::Signal;
 use super::watcher::SourceWatcher;
 use crate::error::CliError;
 use crate::logic_crate::LogicCrate;
@@ -14,10 +14,8 @@ use overdub_loader::{HotOptions, HotShell};
 use overdub_shell::{ProcessConfig, Shell};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 /// Channels the dev host plays: stereo in, stereo out.
 const CHANNELS: usize = 2;
@@ -76,7 +74,6 @@ pub struct Session {
     playing: Playing,
     watcher: SourceWatcher,
     forwarder: JoinHandle<()>,
-    stop_forwarding: Arc<AtomicBool>,
 }
 
 impl Session {
@@ -90,16 +87,13 @@ impl Session {
         let (sender, events) = mpsc::channel();
         let (reload_sender, reloads) = mpsc::channel();
         let forward = sender.clone();
-        let stop_forwarding = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop_forwarding);
+        // Relays until the hot shell, which holds the only reload sender, is dropped with the audio.
         let forwarder = std::thread::Builder::new()
             .name("overdub-events".to_owned())
             .spawn(move || {
-                while !stopped.load(Ordering::Relaxed) {
-                    match reloads.recv_timeout(Duration::from_millis(50)) {
-                        Ok(event) => drop(forward.send(DevEvent::Reload(event))),
-                        Err(RecvTimeoutError::Timeout) => {}
-                        Err(RecvTimeoutError::Disconnected) => return,
+                for event in reloads {
+                    if forward.send(DevEvent::Reload(event)).is_err() {
+                        return;
                     }
                 }
             })
@@ -121,16 +115,17 @@ impl Session {
             shell,
             CHANNELS,
             block,
-            SignalSource::new(options.signal, f64::from(sample_rate), block),
+            options.signal,
             f64::from(sample_rate),
             notes.map(|n| NotePlayer::new(n, true)),
             producer,
         );
         let shared = renderer.shared();
-        let playing = output.start(renderer, block);
+        // The watcher first: nothing may fail once the audio plays.
         let watcher = SourceWatcher::start(krate.clone(), options.release, sender.clone()).map_err(|e| {
             CliError::Io { action: "watch", path: krate.dir.clone(), source: std::io::Error::other(e) }
         })?;
+        let playing = output.start(renderer, block);
         let device = playing.description.clone();
         let _ = sender.send(DevEvent::Ready {
             device: device.clone(),
@@ -148,7 +143,6 @@ impl Session {
             playing,
             watcher,
             forwarder,
-            stop_forwarding,
         })
     }
 
@@ -157,11 +151,18 @@ impl Session {
         self.sender.clone()
     }
 
+    /// Errors the sound card reported since the last call, for the caller to print (the audio thread only
+    /// queues them).
+    pub fn audio_errors(&mut self) -> Vec<String> {
+        self.playing.errors()
+    }
+
     /// Stops the audio (the shell and its watcher are dropped), stops watching sources and joins every thread.
+    /// A session dropped without this still stops its audio.
     pub fn stop(self) {
         self.playing.stop();
         self.watcher.stop();
-        self.stop_forwarding.store(true, Ordering::Relaxed);
+        // The shell held the last reload sender: the relay has seen the end of its channel.
         let _ = self.forwarder.join();
     }
 }

@@ -49,8 +49,9 @@ impl SignalSource {
         }
     }
 
-    /// Generates the next `frames` samples (at most `max_block`).
+    /// Generates the next `frames` samples; more than `max_block` are clamped to it.
     pub fn advance(&mut self, frames: usize) {
+        let frames = frames.min(self.max_block());
         if let Signal::Looped(file) = &self.signal {
             let length = file.first().map_or(0, Vec::len) as u64;
             for (out, source) in self.channels.iter_mut().zip(file) {
@@ -71,9 +72,15 @@ impl SignalSource {
     }
 
     /// Channel `index` of the samples the last [`SignalSource::advance`] generated (mono signals and files
-    /// with fewer channels repeat theirs).
+    /// with fewer channels repeat theirs), at most `max_block` of them.
     pub fn channel(&self, index: usize, frames: usize) -> &[f32] {
-        &self.channels[index % self.channels.len()][..frames]
+        let channel = &self.channels[index % self.channels.len()];
+        &channel[..frames.min(channel.len())]
+    }
+
+    /// Largest block, as given to [`SignalSource::new`].
+    fn max_block(&self) -> usize {
+        self.channels[0].len()
     }
 
     fn next_sample(&mut self) -> f64 {
@@ -140,5 +147,15 @@ mod tests {
         source.advance(5);
         assert_eq!(source.channel(0, 5), [1.0, 2.0, 3.0, 1.0, 2.0]);
         assert_eq!(source.channel(1, 5), source.channel(0, 5));
+    }
+
+    #[test]
+    fn more_frames_than_the_largest_block_are_clamped() {
+        let mut source = SignalSource::new(Signal::Sine(50.0), 1000.0, 8);
+        source.advance(20);
+        assert_eq!(source.channel(0, 20).len(), 8);
+        let mut file = SignalSource::new(Signal::Looped(vec![vec![1.0; 3]]), 1000.0, 4);
+        file.advance(10);
+        assert_eq!(file.channel(1, 10), [1.0; 4]);
     }
 }

@@ -65,11 +65,11 @@ impl SourceWatcher {
     }
 }
 
-/// Rust sources and manifests outside the target directory.
+/// Rust sources (build scripts included) and manifests outside the target directory.
 fn is_source(path: &Path, target: &Path) -> bool {
     if path.starts_with(target) {
         return false;
     }
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    name.ends_with(".rs") || name == "Cargo.toml" || name == "build.rs"
+    name.ends_with(".rs") || name == "Cargo.toml"
 }

@@ -64,3 +64,21 @@ fn dev_json_picks_up_an_edit_and_reports_the_reload_with_timings() {
     assert!(child.wait().unwrap().success(), "Ctrl-C exits cleanly");
     reader.join().unwrap();
 }
+
+#[test]
+fn a_wav_input_plays_on_the_null_device_at_the_file_s_own_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let krate = scaffold(dir.path(), "rate-fx");
+    let wav = dir.path().join("cd.wav");
+    let audio = overdub_cli::wav::Audio { sample_rate: 44_100, channels: vec![vec![0.25; 4410]; 2] };
+    overdub_cli::wav::write(&wav, &audio).unwrap();
+    let output = crate::common::run(
+        &["dev", "--device", "null", "--json", "--stop-after", "0.2", "--input", wav.to_str().unwrap()],
+        &krate,
+    );
+    assert!(output.status.success(), "{}", crate::common::stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let first: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["event"], "audio", "{stdout}");
+    assert!(first["device"].as_str().unwrap().contains("44100 Hz"), "{stdout}");
+}

@@ -75,3 +75,22 @@ fn render_is_deterministic_whatever_the_block_size() {
     let b = overdub_cli::wav::read(&dir.path().join("b.wav")).unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn render_through_the_delay_example_keeps_its_tail_after_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = test_wav(&dir.path().join("in.wav"));
+    let delay = repo().join("examples/delay");
+    let output = run(
+        &["render", "--input", "in.wav", "--output", "out.wav", "--crate", delay.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(output.status.success(), "render failed: {}", stderr(&output));
+    let rendered = overdub_cli::wav::read(&dir.path().join("out.wav")).unwrap();
+    // The delay reports a tail of 8 × its longest delay (2 s): 16 s at 48 kHz, rendered after the input.
+    let input_frames = input.frames();
+    assert_eq!(rendered.frames(), input_frames + 16 * 48_000);
+    // Its first echo (250 ms by default) starts after the input has ended.
+    let after_input = &rendered.channels[0][input_frames..];
+    assert!(after_input.iter().any(|s| s.abs() > 0.01), "no echo after the input");
+}
