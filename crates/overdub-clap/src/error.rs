@@ -5,17 +5,30 @@ use thiserror::Error;
 
 /// Why a plugin instance could not be created.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum ClapError {
     /// The shell could not start the logic.
     #[error(transparent)]
     Shell(#[from] overdub_shell::ShellError),
     /// The hot shell could not load the logic library.
-    #[error("cannot load the logic library {path}: {reason}")]
+    #[cfg(feature = "hot")]
+    #[error("cannot load the logic library {path}: {source}")]
     Load {
         /// The library path.
         path: PathBuf,
-        /// What went wrong, as the loader put it.
-        reason: String,
+        /// What went wrong, as the loader reports it.
+        #[source]
+        source: overdub_loader::ReloadError,
+    },
+    /// The hot shell could not start the thread that relays its reload reports to the host.
+    #[cfg(feature = "hot")]
+    #[error("cannot start the reload report thread for {path}: {source}")]
+    ReportThread {
+        /// The library path.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
     },
 }
 

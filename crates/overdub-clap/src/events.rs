@@ -8,11 +8,11 @@ use clack_plugin::events::{Match, Pckn};
 use overdub_abi::{Event, EventBody, Note, ParamChange, TimeSignature, Transport};
 
 /// Events one host block can carry into the logic; more are dropped (hosts send far fewer).
-pub const EVENTS_PER_BLOCK: usize = 4096;
+pub(crate) const EVENTS_PER_BLOCK: usize = 4096;
 
-/// Translates the host's events into `out` (cleared first, capacity never grown). Real-time safe.
-pub fn translate(input: &InputEvents<'_>, out: &mut Vec<Event>) {
-    out.clear();
+/// Appends the host's events to `out`, up to its capacity (never grown; the rest are dropped). Real-time
+/// safe.
+pub(crate) fn translate(input: &InputEvents<'_>, out: &mut Vec<Event>) {
     for event in input {
         if out.len() == out.capacity() {
             break;
@@ -23,18 +23,16 @@ pub fn translate(input: &InputEvents<'_>, out: &mut Vec<Event>) {
             Some(CoreEventSpace::NoteOff(e)) => note(e.pckn(), e.velocity()).map(EventBody::NoteOff),
             Some(CoreEventSpace::NoteChoke(e)) => note(e.pckn(), 0.0).map(EventBody::NoteOff),
             Some(CoreEventSpace::Midi(e)) => Event::from_midi(time, e.data()).map(|e| e.body),
-            Some(CoreEventSpace::ParamValue(e)) => param(e.param_id().map(|id| id.get()), e.value()),
+            // The shell fills in the parameter's index.
+            Some(CoreEventSpace::ParamValue(e)) => e
+                .param_id()
+                .map(|id| EventBody::ParamChange(ParamChange { index: 0, id: id.get(), value: e.value() })),
             _ => None,
         };
         if let Some(body) = body {
             out.push(Event { time, body });
         }
     }
-}
-
-/// A parameter change for the shell, which fills in the parameter's index.
-pub fn param(id: Option<u32>, value: f64) -> Option<EventBody> {
-    Some(EventBody::ParamChange(ParamChange { index: 0, id: id?, value }))
 }
 
 fn note(pckn: Pckn, velocity: f64) -> Option<Note> {
@@ -49,7 +47,7 @@ fn note(pckn: Pckn, velocity: f64) -> Option<Note> {
 }
 
 /// The host's transport as overdub describes it.
-pub fn transport(event: &TransportEvent, sample_rate: f64) -> Transport {
+pub(crate) fn transport(event: &TransportEvent, sample_rate: f64) -> Transport {
     let flags = event.flags;
     let mut transport = Transport {
         playing: flags.contains(TransportFlags::IS_PLAYING),

@@ -39,8 +39,10 @@ impl HotPluginShell {
     pub fn watch(path: PathBuf, notices: &Arc<Notices>) -> Result<Self, ClapError> {
         let (sender, receiver) = mpsc::channel();
         let options = HotOptions { events: Some(sender), ..HotOptions::default() };
-        let shell = HotShell::watch(&path, options)
-            .map_err(|error| ClapError::Load { path: path.clone(), reason: error.to_string() })?;
+        let shell = match HotShell::watch(&path, options) {
+            Ok(shell) => shell,
+            Err(source) => return Err(ClapError::Load { path, source }),
+        };
         notices.log(LogSeverity::Info, &format!("overdub: running {} (hot)", path.display()));
         let stop = Arc::new(AtomicBool::new(false));
         let relay = std::thread::Builder::new()
@@ -49,10 +51,7 @@ impl HotPluginShell {
                 let (notices, stop) = (Arc::clone(notices), Arc::clone(&stop));
                 move || relay(&receiver, &notices, &stop)
             })
-            .map_err(|error| ClapError::Load {
-                path,
-                reason: format!("cannot start its report thread: {error}"),
-            })?;
+            .map_err(|source| ClapError::ReportThread { path, source })?;
         Ok(Self { shell, stop, relay: Some(relay) })
     }
 }

@@ -29,8 +29,10 @@
 //!
 //! Threading: the shell sits behind a mutex. The main thread takes it for state, latency, activation and
 //! flushes outside processing; the audio thread only ever *tries* it and outputs silence for a block in
-//! which the main thread holds it (a state save during playback). Parameter values the host polls come from
-//! a lock-free mirror, so polling never contends with the audio thread.
+//! which the main thread holds it (a state save during playback). That block's events are kept and run at
+//! the start of the next block that gets the shell, so no note-off or automation is lost. Parameter values
+//! the host polls come from a lock-free mirror and the tail from an atomic, so neither contends with the
+//! audio thread.
 
 mod bundle;
 mod description;
@@ -53,6 +55,7 @@ pub use description::{AudioLayout, Description};
 pub use error::{BundleError, ClapError};
 pub use main_thread::MainThread;
 pub use notices::{Notice, Notices};
+#[doc(hidden)]
 pub use overdub_shell::StaticShell;
 pub use plugin::{Export, OverdubPlugin, Shared};
 pub use processor::Processor;
@@ -69,6 +72,7 @@ pub mod __export {
 }
 
 /// A static shell for a compiled-in logic, as [`export_clap!`] creates it.
+#[doc(hidden)]
 pub fn static_shell<T: overdub_abi::PluginLogic>() -> Result<StaticShell<T>, ClapError> {
     Ok(StaticShell::new()?)
 }
@@ -87,8 +91,9 @@ macro_rules! export_clap {
         /// This crate's plugin, as exported to CLAP hosts.
         pub struct OverdubExport;
 
+        // SAFETY: a static shell never sees the notices, so no clone of them exists.
         #[cfg(all(feature = "static", not(feature = "hot")))]
-        impl $crate::Export for OverdubExport {
+        unsafe impl $crate::Export for OverdubExport {
             type Shell = $crate::StaticShell<$logic>;
             const DESCRIPTION: $crate::Description = $description;
             const HOT: bool = false;
@@ -99,8 +104,10 @@ macro_rules! export_clap {
             }
         }
 
+        // SAFETY: the hot shell's only clone of the notices is in its report thread, which it joins when it
+        // is dropped; a failed `watch` has joined or never started it.
         #[cfg(feature = "hot")]
-        impl $crate::Export for OverdubExport {
+        unsafe impl $crate::Export for OverdubExport {
             type Shell = $crate::hot::HotPluginShell;
             const DESCRIPTION: $crate::Description = $description;
             const HOT: bool = true;

@@ -37,17 +37,22 @@ impl<'a, E: Export> PluginMainThread<'a, Shared<'a, E>> for MainThread<'a, E> {
         if notices.take(Notice::ParamsChanged) {
             self.rescan_all_pending.set(true);
         }
-        if notices.take(Notice::LatencyMayHaveChanged) {
+        // While inactive there is nothing to do: activation compares the latency with what the host knows and
+        // tells it then, the only time CLAP allows it.
+        if notices.take(Notice::LatencyMayHaveChanged) && self.active.get() {
             let latency = self.shared.lock().latency();
             if self.reported_latency.get() != Some(latency) {
-                self.when_inactive(|| self.report_latency(latency));
+                self.request_restart();
             }
         }
         if self.rescan_all_pending.get() {
-            self.when_inactive(|| {
+            if self.active.get() {
+                // The rescan happens in `deactivated`, on the host's way to the restart.
+                self.request_restart();
+            } else {
                 self.rescan_all_pending.set(false);
                 self.rescan_all();
-            });
+            }
         }
     }
 }
@@ -67,18 +72,16 @@ impl<'a, E: Export> MainThread<'a, E> {
         }
     }
 
-    /// Runs `change` now when the plugin is inactive; otherwise asks the host to restart it (once), and the
-    /// change runs on the main-thread callback after deactivation.
-    fn when_inactive(&self, change: impl FnOnce()) {
-        if !self.active.get() {
-            change();
-        } else if !self.restart_requested.replace(true) {
+    /// Asks the host to deactivate and reactivate the plugin, once per activation: the changes that wait for
+    /// it happen in [`Self::deactivated`] and [`Self::activate`].
+    fn request_restart(&self) {
+        if !self.restart_requested.replace(true) {
             self.host.request_restart();
         }
     }
 
-    fn report_latency(&self, latency: u32) {
-        self.reported_latency.set(Some(latency));
+    /// Tells the host the latency changed. CLAP allows it only during activation.
+    fn report_latency(&self) {
         if let Some(host_latency) = &self.host_latency {
             host_latency.changed(&self.host);
         }
@@ -101,18 +104,21 @@ impl<'a, E: Export> MainThread<'a, E> {
         let latency = shell.latency();
         drop(shell);
         if self.reported_latency.replace(Some(latency)).is_some_and(|known| known != latency) {
-            self.report_latency(latency);
+            self.report_latency();
         }
         self.active.set(true);
         self.restart_requested.set(false);
         Ok(())
     }
 
-    /// The host deactivated the plugin: changes that waited for it can happen on the next callback.
+    /// The host deactivated the plugin: a full parameter rescan that waited for it happens now (CLAP allows
+    /// it while the plugin is deactivated). Waiting for a later main-thread callback would miss it: a host
+    /// that restarts the plugin reactivates it right away.
     pub(crate) fn deactivated(&self) {
         self.active.set(false);
-        if self.rescan_all_pending.get() {
-            self.host.request_callback();
+        let reloaded = self.shared.notices.take(Notice::ParamsChanged);
+        if self.rescan_all_pending.replace(false) || reloaded {
+            self.rescan_all();
         }
     }
 

@@ -5,16 +5,18 @@
 //! every block.
 
 use overdub_shell::ParamSet;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 /// Parameters a mirror publishes; a logic with more serves the rest through the shell's lock.
-pub const MIRRORED_PARAMS: usize = 512;
+pub(crate) const MIRRORED_PARAMS: usize = 512;
 
 /// Lock-free copy of the shell's parameter ids and values.
-pub struct ParamMirror {
+pub(crate) struct ParamMirror {
     ids: Box<[AtomicU32]>,
     values: Box<[AtomicU64]>,
     len: AtomicUsize,
+    /// Whether the shell had more parameters than the mirror holds at the last publication.
+    truncated: AtomicBool,
 }
 
 impl Default for ParamMirror {
@@ -23,13 +25,14 @@ impl Default for ParamMirror {
             ids: (0..MIRRORED_PARAMS).map(|_| AtomicU32::new(0)).collect(),
             values: (0..MIRRORED_PARAMS).map(|_| AtomicU64::new(0)).collect(),
             len: AtomicUsize::new(0),
+            truncated: AtomicBool::new(false),
         }
     }
 }
 
 impl ParamMirror {
     /// Publishes the current values. Real-time safe: atomic stores only.
-    pub fn publish(&self, params: &ParamSet) {
+    pub(crate) fn publish(&self, params: &ParamSet) {
         let mut len = 0;
         for ((info, value), (id_slot, value_slot)) in
             params.infos().iter().zip(params.values()).zip(self.ids.iter().zip(self.values.iter()))
@@ -38,11 +41,17 @@ impl ParamMirror {
             value_slot.store(value.to_bits(), Ordering::Relaxed);
             len += 1;
         }
+        self.truncated.store(params.infos().len() > len, Ordering::Relaxed);
         self.len.store(len, Ordering::Release);
     }
 
+    /// Whether the shell had parameters the mirror could not hold, as of the last publication.
+    pub(crate) fn is_truncated(&self) -> bool {
+        self.truncated.load(Ordering::Relaxed)
+    }
+
     /// The published value of parameter `id`, if it is mirrored.
-    pub fn get(&self, id: u32) -> Option<f64> {
+    pub(crate) fn get(&self, id: u32) -> Option<f64> {
         let len = self.len.load(Ordering::Acquire);
         self.ids[..len]
             .iter()
@@ -66,5 +75,16 @@ mod tests {
         assert_eq!(mirror.get(7), Some(0.25));
         assert_eq!(mirror.get(3), Some(0.5));
         assert_eq!(mirror.get(9), None);
+        assert!(!mirror.is_truncated());
+    }
+
+    #[test]
+    fn a_longer_list_is_marked_truncated() {
+        let infos: Vec<ParamInfo> = (0..=MIRRORED_PARAMS as u32).map(|id| ParamInfo::new(id, "P")).collect();
+        let mirror = ParamMirror::default();
+        mirror.publish(&ParamSet::new(&infos));
+        assert!(mirror.is_truncated());
+        assert_eq!(mirror.get(0), Some(0.0));
+        assert_eq!(mirror.get(MIRRORED_PARAMS as u32), None);
     }
 }

@@ -1,7 +1,6 @@
 //! The params extension: the logic's parameter list, values from the lock-free mirror, text conversion with
 //! the logic's own formatting, and flushes outside processing.
 
-use crate::events;
 use crate::main_thread::MainThread;
 use crate::plugin::Export;
 use crate::processor::Processor;
@@ -10,14 +9,15 @@ use clack_extensions::params::{
     PluginAudioProcessorParams, PluginMainThreadParams,
 };
 use clack_plugin::events::io::{InputEvents, OutputEvents};
+use clack_plugin::events::spaces::CoreEventSpace;
 use clack_plugin::prelude::ClapId;
 use clack_plugin::utils::Cookie;
-use overdub_abi::{EventBody, ParamFlags, ParamInfo};
+use overdub_abi::{Event, EventBody, ParamFlags, ParamInfo};
 use overdub_shell::Shell;
 use std::ffi::CStr;
 
 /// CLAP's flags for an overdub parameter.
-pub fn clap_flags(info: &ParamInfo) -> ParamInfoFlags {
+pub(crate) fn clap_flags(info: &ParamInfo) -> ParamInfoFlags {
     let mut flags = ParamInfoFlags::empty();
     for (ours, theirs) in [
         (ParamFlags::AUTOMATABLE, ParamInfoFlags::IS_AUTOMATABLE),
@@ -36,16 +36,27 @@ pub fn clap_flags(info: &ParamInfo) -> ParamInfoFlags {
 }
 
 /// Applies the parameter values among `input` to the shell. Real-time safe.
-fn apply(shell: &mut impl Shell, input: &InputEvents<'_>) {
+pub(crate) fn apply(shell: &mut impl Shell, input: &InputEvents<'_>) {
     for event in input {
-        if let Some(EventBody::ParamChange(change)) = event
-            .as_event::<clack_plugin::events::event_types::ParamValueEvent>()
-            .and_then(|e| events::param(e.param_id().map(|id| id.get()), e.value()))
+        if let Some(CoreEventSpace::ParamValue(change)) = event.as_core_event()
+            && let Some(id) = change.param_id()
         {
             // An id the logic does not know (a list changed by a reload the host has not rescanned) is skipped.
-            let _ = shell.set_param(change.id, change.value);
+            let _ = shell.set_param(id.get(), change.value());
         }
     }
+}
+
+/// Applies the parameter changes among `kept` (events no block has run yet) to the shell, in order, and
+/// removes them; the other events stay for the next block. Real-time safe.
+pub(crate) fn apply_kept(shell: &mut impl Shell, kept: &mut Vec<Event>) {
+    kept.retain(|event| match event.body {
+        EventBody::ParamChange(change) => {
+            let _ = shell.set_param(change.id, change.value);
+            false
+        }
+        _ => true,
+    });
 }
 
 impl<E: Export> MainThread<'_, E> {
@@ -76,11 +87,21 @@ impl<E: Export> PluginMainThreadParams for MainThread<'_, E> {
     }
 
     fn get_value(&self, param_id: ClapId) -> Option<f64> {
-        self.shared.mirror.get(param_id.get()).or_else(|| {
-            let shell = self.shared.lock();
-            let params = shell.params();
-            params.index_of(param_id.get()).map(|index| params.values()[index])
-        })
+        let id = param_id.get();
+        if let Some(value) = self.shared.mirror.get(id) {
+            return Some(value);
+        }
+        // Only a parameter the host knows that lies beyond the mirror's first MIRRORED_PARAMS is worth the
+        // shell's lock (which would make the audio thread skip a block); any other id (a stale one after a
+        // reload, one the host made up) has no value.
+        let beyond_mirror =
+            self.shared.mirror.is_truncated() && self.infos.borrow().iter().any(|info| info.id == id);
+        if !beyond_mirror {
+            return None;
+        }
+        let shell = self.shared.lock();
+        let params = shell.params();
+        params.index_of(id).map(|index| params.values()[index])
     }
 
     fn value_to_text(
@@ -105,9 +126,6 @@ impl<E: Export> PluginMainThreadParams for MainThread<'_, E> {
 
 impl<E: Export> PluginAudioProcessorParams for Processor<'_, E> {
     fn flush(&mut self, input_parameter_changes: &InputEvents, _output: &mut OutputEvents) {
-        if let Some(mut shell) = self.shared.try_lock() {
-            apply(&mut *shell, input_parameter_changes);
-            self.shared.mirror.publish(shell.params());
-        }
+        self.flush_params(input_parameter_changes);
     }
 }

@@ -18,7 +18,20 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How an exported plugin gets its shell; implemented by [`crate::export_clap!`], once per plugin crate.
-pub trait Export: Sized + 'static {
+///
+/// # Safety
+///
+/// The [`Notices`] handed to [`Export::create_shell`] hold the host's handle of one plugin instance, which is
+/// valid only until that instance is destroyed. An implementation must not let any clone of that `Arc` outlive
+/// the shell it returns: every clone it makes (directly, or through a thread or callback it starts) must be
+/// dropped before `create_shell` returns, or be owned by the returned shell and dropped, with any thread
+/// holding one joined, when the shell is dropped. Leaking a clone (`mem::forget`, a `static`, a detached
+/// thread) or leaking anything that owns one is undefined behaviour once the instance is gone. The same holds
+/// when `create_shell` fails: whatever it started must be gone when it returns the error.
+///
+/// The hot build's `HotPluginShell` (whose report thread the shell joins on drop) and a shell that ignores
+/// the notices both meet this.
+pub unsafe trait Export: Sized + 'static {
     /// The shell the plugin drives: static or hot.
     type Shell: Shell + 'static;
     /// What hosts list.
@@ -26,7 +39,8 @@ pub trait Export: Sized + 'static {
     /// Whether this is the reloading build (its id and name are marked so both builds can be installed).
     const HOT: bool;
 
-    /// A running shell for a new plugin instance; reload reports go to `notices`.
+    /// A running shell for a new plugin instance; reload reports go to `notices` (see the trait's safety
+    /// section for what may keep them).
     fn create_shell(notices: &Arc<Notices>) -> Result<Self::Shell, ClapError>;
 }
 
@@ -36,7 +50,8 @@ pub struct OverdubPlugin<E>(PhantomData<E>);
 /// What every thread of one plugin instance shares.
 pub struct Shared<'a, E: Export> {
     /// The shell. The main thread locks it for state, latency and parameter edits; the audio thread only
-    /// ever tries the lock and outputs silence for a block it cannot get it (see the crate docs).
+    /// ever tries the lock and outputs silence for a block it cannot get it, keeping the block's events for
+    /// the next (see the crate docs).
     shell: Mutex<E::Shell>,
     /// Parameter values for the host's main-thread reads, published after every block.
     pub(crate) mirror: ParamMirror,
@@ -50,7 +65,8 @@ impl<'a, E: Export> PluginShared<'a> for Shared<'a, E> {}
 impl<'a, E: Export> Shared<'a, E> {
     fn new(host: HostSharedHandle<'a>) -> Result<Self, PluginError> {
         // SAFETY: the notices live in this shared data, which the plugin instance drops before it is
-        // destroyed; the only other holder is a hot shell's reload thread, owned by the shell in this data.
+        // destroyed. `Export` is an unsafe trait whose implementations promise that no clone they are given
+        // outlives the shell they return, and that shell lives in this same data (or is never created).
         let notices = Arc::new(unsafe { Notices::new(host) });
         let shell = E::create_shell(&notices).map_err(|error| {
             notices.log(clack_extensions::log::LogSeverity::Error, &error.to_string());

@@ -65,7 +65,7 @@ impl<E: Export> PluginLatencyImpl for MainThread<'_, E> {
 }
 
 /// CLAP's tail length for an overdub tail.
-pub fn tail_length(tail: Tail) -> TailLength {
+pub(crate) fn tail_length(tail: Tail) -> TailLength {
     match tail {
         Tail::None => TailLength::Finite(0),
         Tail::Samples(samples) => TailLength::Finite(samples),

@@ -4,19 +4,62 @@
 use crate::events::{self, EVENTS_PER_BLOCK};
 use crate::main_thread::MainThread;
 use crate::notices::Notice;
+use crate::params;
 use crate::plugin::{Export, Shared};
 use clack_plugin::prelude::*;
 use overdub_abi::{AudioBuffer, Event, Tail};
 use overdub_shell::{HostBlock, ProcessConfig, Shell, audio_path};
-use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One activation of a plugin instance, running on the host's audio thread.
 pub struct Processor<'a, E: Export> {
     pub(crate) shared: &'a Shared<'a, E>,
+    /// The events of the block being processed: those kept from earlier blocks first, then the host's.
     events: Vec<Event>,
+    /// Events the shell has not seen yet: those of blocks and flushes that ran while the main thread held it
+    /// (a state save during playback). The next block that gets the shell runs them first, at its first
+    /// sample, so no note-off and no automation is lost. Same capacity as `events`, never grown.
+    pending: Vec<Event>,
     sample_rate: f64,
-    tail: Cell<Tail>,
+    /// The logic's tail as of the last block, for the host's tail queries from any thread.
+    tail: AtomicTail,
     fault_reported: bool,
+}
+
+/// A [`Tail`] readable and writable from any thread, without a lock.
+struct AtomicTail(AtomicU64);
+
+impl AtomicTail {
+    const SAMPLES: u64 = 1 << 32;
+    const INFINITE: u64 = 2 << 32;
+
+    fn new(tail: Tail) -> Self {
+        Self(AtomicU64::new(Self::encode(tail)))
+    }
+
+    fn encode(tail: Tail) -> u64 {
+        match tail {
+            Tail::None => 0,
+            Tail::Samples(samples) => Self::SAMPLES | u64::from(samples),
+            Tail::Infinite => Self::INFINITE,
+        }
+    }
+
+    fn decode(bits: u64) -> Tail {
+        match bits & !u64::from(u32::MAX) {
+            Self::SAMPLES => Tail::Samples(bits as u32),
+            Self::INFINITE => Tail::Infinite,
+            _ => Tail::None,
+        }
+    }
+
+    fn load(&self) -> Tail {
+        Self::decode(self.0.load(Ordering::Relaxed))
+    }
+
+    fn store(&self, tail: Tail) {
+        self.0.store(Self::encode(tail), Ordering::Relaxed);
+    }
 }
 
 impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> for Processor<'a, E> {
@@ -37,8 +80,9 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         Ok(Self {
             shared,
             events: Vec::with_capacity(EVENTS_PER_BLOCK),
+            pending: Vec::with_capacity(EVENTS_PER_BLOCK),
             sample_rate: audio_config.sample_rate,
-            tail: Cell::new(tail),
+            tail: AtomicTail::new(tail),
             fault_reported: false,
         })
     }
@@ -49,6 +93,10 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         mut audio: Audio,
         events: Events,
     ) -> Result<ProcessStatus, PluginError> {
+        // Events kept from earlier blocks go first, at this block's first sample; the host's follow.
+        self.events.clear();
+        let room = self.events.capacity();
+        self.events.extend(self.pending.drain(..).take(room).map(|event| Event { time: 0, ..event }));
         events::translate(events.input, &mut self.events);
         let frames = audio.frames_count() as usize;
         let (inputs, outputs) = audio.raw_buffers();
@@ -57,6 +105,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
                 (port.data32.cast::<*const f32>(), port.channel_count as usize)
             });
         let Some(output) = outputs.first().filter(|port| !port.data32.is_null()) else {
+            self.keep_events();
             return Ok(ProcessStatus::Continue);
         };
         // SAFETY: CLAP hands the plugin, for the duration of `process`, `channel_count` channel pointers per
@@ -77,6 +126,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
             for channel in 0..buffer.output_channels() {
                 buffer.output(channel).into_iter().for_each(|out| out.fill(0.0));
             }
+            self.keep_events();
             return Ok(ProcessStatus::Continue);
         };
         let transport = process.transport.map(|t| events::transport(t, self.sample_rate));
@@ -87,6 +137,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         };
         let (status, _) = audio_path::process_block(&mut *shell, &mut buffer, &host);
         self.shared.mirror.publish(shell.params());
+        self.tail.store(shell.tail());
         let faulted = shell.fault().is_some();
         drop(shell);
         if faulted && !self.fault_reported {
@@ -100,17 +151,56 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         })
     }
 
-    fn deactivate(self, main_thread: &MainThread<'a, E>) {
+    fn deactivate(mut self, main_thread: &MainThread<'a, E>) {
+        // Automation kept from blocks that never got the shell still sets its parameters (on the main
+        // thread now, so waiting for the lock is fine); notes end with the activation anyway.
+        if !self.pending.is_empty() {
+            let mut shell = self.shared.lock();
+            params::apply_kept(&mut *shell, &mut self.pending);
+            self.shared.mirror.publish(shell.params());
+        }
         main_thread.deactivated();
     }
 }
 
 impl<E: Export> Processor<'_, E> {
-    /// The logic's tail, or the last one known when the main thread holds the shell.
+    /// The logic's tail as of the last processed block (as of activation before the first). Lock-free, so
+    /// a host may ask from any thread, even while a block is processed.
     pub(crate) fn tail(&self) -> Tail {
-        if let Some(mut shell) = self.shared.try_lock() {
-            self.tail.set(shell.tail());
+        self.tail.load()
+    }
+
+    /// Keeps this block's events for the next block that gets the shell. Real-time safe: the two buffers
+    /// trade places (`events` starts every block cleared).
+    fn keep_events(&mut self) {
+        std::mem::swap(&mut self.events, &mut self.pending);
+    }
+
+    /// A host flush on the audio thread: the kept parameter changes, then `input`'s, set on the shell;
+    /// when the main thread holds the shell, `input` is kept for the next block instead. Real-time safe.
+    pub(crate) fn flush_params(&mut self, input: &clack_plugin::events::io::InputEvents<'_>) {
+        let Some(mut shell) = self.shared.try_lock() else {
+            events::translate(input, &mut self.pending);
+            return;
+        };
+        params::apply_kept(&mut *shell, &mut self.pending);
+        params::apply(&mut *shell, input);
+        self.shared.mirror.publish(shell.params());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tails_survive_the_atomic() {
+        for tail in
+            [Tail::None, Tail::Samples(0), Tail::Samples(48_000), Tail::Samples(u32::MAX), Tail::Infinite]
+        {
+            let atomic = AtomicTail::new(Tail::None);
+            atomic.store(tail);
+            assert_eq!(atomic.load(), tail);
         }
-        self.tail.get()
     }
 }

@@ -12,7 +12,7 @@ use overdub_shell::Shell;
 use std::io::{Read, Write};
 
 /// Largest state accepted from a host: guards against a stream that never ends.
-pub const MAX_STATE_BYTES: u64 = 1 << 30;
+pub(crate) const MAX_STATE_BYTES: u64 = 1 << 30;
 
 impl<E: Export> PluginStateImpl for MainThread<'_, E> {
     fn save(&self, output: &mut OutputStream) -> Result<(), PluginError> {

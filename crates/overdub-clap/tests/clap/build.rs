@@ -4,16 +4,27 @@
 use overdub_clap::{BundleSpec, Platform};
 use overdub_testkit::{cargo, dylib_file_name, run_build, workspace_root};
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// The examples with CLAP wrappers.
 pub const EXAMPLES: [&str; 3] = ["gain", "delay", "synth"];
 
+/// The `.clap` of `example`, bundled once per test run: tests run side by side, and bundling again would
+/// replace a file another test has loaded (or race its removal).
 fn bundle(target: &std::path::Path, example: &str, mode: &str) -> PathBuf {
+    static BUNDLED: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+    let key = format!("{mode}/{example}");
+    let mut bundled = BUNDLED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, path)) = bundled.iter().find(|(done, _)| *done == key) {
+        return path.clone();
+    }
     let library = target.join("debug").join(dylib_file_name(&format!("{example}_clap")));
     let spec =
         BundleSpec { library: &library, name: &format!("overdub-{example}"), id: example, version: "0.1.0" };
-    overdub_clap::bundle(&spec, &target.join("bundle").join(mode), Platform::current()).expect("bundle")
+    let path =
+        overdub_clap::bundle(&spec, &target.join("bundle").join(mode), Platform::current()).expect("bundle");
+    bundled.push((key, path.clone()));
+    path
 }
 
 /// The static `.clap` of `example`.

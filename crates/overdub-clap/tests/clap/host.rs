@@ -246,6 +246,16 @@ impl Plugin {
         self.instance.access_shared_handler(|s| s.log.lock().unwrap().clone())
     }
 
+    /// Whether the plugin asked for a restart since the last call; clears the request.
+    pub fn take_restart(&self) -> bool {
+        self.instance.access_shared_handler(|s| s.restart.swap(false, Ordering::SeqCst))
+    }
+
+    /// How often the plugin told the host its latency changed.
+    pub fn latency_changes(&mut self) -> u32 {
+        self.instance.access_handler(|m| m.latency_changes.get())
+    }
+
     /// The parameter rescans the plugin asked for.
     pub fn rescans(&mut self) -> Vec<ParamRescanFlags> {
         self.instance.access_handler(|m| m.rescans.borrow().clone())

@@ -3,9 +3,11 @@
 
 use crate::build::hot_plugin;
 use crate::host::{Plugin, Running, param_event};
+use clack_extensions::params::ParamRescanFlags;
 use clack_host::prelude::*;
 use overdub_testkit::{fixture, install_like_linker, scratch_dir};
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Duration;
 
 const GAIN: u32 = 10;
@@ -14,9 +16,14 @@ const EXPLODE: u32 = 11;
 const MAX_BLOCKS: usize = 2000;
 
 fn load_hot(logic: &Path) -> Plugin {
+    // The variable is read when the instance is created: tests running side by side must not set it between
+    // another test's setting and loading.
+    static LOADING: Mutex<()> = Mutex::new(());
+    let plugin = hot_plugin();
+    let _loading = LOADING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     // SAFETY: only these tests read OVERDUB_LOGIC, and they all set it to the same kind of value before loading.
     unsafe { std::env::set_var("OVERDUB_LOGIC", logic) };
-    Plugin::load(&hot_plugin())
+    Plugin::load(&plugin)
 }
 
 fn block(running: &mut Running, events: &EventBuffer) -> f32 {
@@ -88,5 +95,44 @@ fn a_panicking_build_leaves_the_host_running_and_a_new_build_revives_it() {
     running.flush(&[(EXPLODE, 0.0)]);
     install_like_linker(&fixture("tone_v2"), &logic);
     wait_for(&mut plugin, &mut running, 1.5);
+    plugin.stop(running);
+}
+
+#[test]
+fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_restart() {
+    let dir = scratch_dir();
+    let logic = dir.path().join(overdub_testkit::dylib_file_name("tone"));
+    install_like_linker(&fixture("tone"), &logic);
+    let mut plugin = load_hot(&logic);
+    let ids = |plugin: &mut Plugin| plugin.params().into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+    assert_eq!(ids(&mut plugin), [GAIN, EXPLODE, 12]);
+    let mut running = plugin.start(48_000.0, 64, 2, 2);
+    let none = EventBuffer::new();
+    block(&mut running, &none);
+
+    // A build with another parameter list, while the host processes: the plugin cannot rescan everything
+    // while active, so it asks for a restart.
+    install_like_linker(&fixture("echo"), &logic);
+    let restarted = (0..MAX_BLOCKS).any(|_| {
+        plugin.poll_callback();
+        block(&mut running, &none);
+        std::thread::sleep(Duration::from_millis(1));
+        plugin.take_restart()
+    });
+    assert!(restarted, "no restart requested; log: {:?}", plugin.log());
+    assert!(plugin.rescans().is_empty(), "no rescan while active");
+
+    // The host restarts it: the rescan happens on deactivation, before the reactivation.
+    plugin.stop(running);
+    assert_eq!(plugin.rescans(), [ParamRescanFlags::ALL]);
+    assert_eq!(ids(&mut plugin), [20], "the new build's parameters");
+    let mut running = plugin.start(48_000.0, 64, 2, 2);
+    for _ in 0..50 {
+        plugin.poll_callback();
+        block(&mut running, &none);
+    }
+    assert!(!plugin.take_restart(), "a second restart: the plugin would restart forever");
+    assert_eq!(plugin.rescans(), [ParamRescanFlags::ALL]);
+    assert_eq!(plugin.latency_changes(), 0, "the latency did not change");
     plugin.stop(running);
 }
