@@ -5,7 +5,7 @@ mod build;
 mod cost;
 mod load;
 mod null_host;
-mod overhead;
+pub mod overhead;
 mod reload;
 mod report;
 mod stats;
