@@ -54,6 +54,13 @@ fn a_storm_of_fifty_rewrites_ends_on_the_last_build_and_leaves_nothing_behind() 
     assert_eq!(player.allocations, 0, "the audio thread allocated");
     drop(player);
 
+    // The worker is joined when the last shell drops, and it waits until the watcher's thread has let go of
+    // its handler; the kernel then removes that thread a moment later, which no event announces, so the count
+    // is watched for a bounded while.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while threads() != baseline && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
     assert_eq!(threads(), baseline, "the watcher and worker threads stopped with the last shell");
     let left = overdub_testkit::files_under(ws.dir.path());
     assert_eq!(left, vec![ws.library.clone()], "no staged copy left behind");
