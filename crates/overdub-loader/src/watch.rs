@@ -51,6 +51,23 @@ pub(crate) struct LibraryWatch {
     watcher: RecommendedWatcher,
     library: PathBuf,
     watched: Option<PathBuf>,
+    /// Identity of the watched directory: a directory deleted and recreated under the same path is a new
+    /// one, and a watch on the old one hears nothing.
+    watched_identity: Option<(u64, u64)>,
+}
+
+/// Device and inode of a directory (none where the platform has no such notion).
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 impl LibraryWatch {
@@ -63,15 +80,17 @@ impl LibraryWatch {
                 let _ = tx.send(Message::Fs(event));
             }
         })?;
-        let mut watch = Self { watcher, library: library.to_owned(), watched: None };
+        let mut watch = Self { watcher, library: library.to_owned(), watched: None, watched_identity: None };
         watch.follow();
         Ok(watch)
     }
 
-    /// Moves the watch to the deepest existing directory on the way to the library; returns whether it moved.
+    /// Moves the watch to the deepest existing directory on the way to the library (or renews it on a
+    /// directory recreated under the same path); returns whether it moved.
     pub(crate) fn follow(&mut self) -> bool {
         let target = self.library.ancestors().skip(1).find(|dir| dir.is_dir()).map(Path::to_owned);
-        if target == self.watched {
+        let target_identity = target.as_deref().and_then(identity);
+        if target == self.watched && target_identity == self.watched_identity {
             return false;
         }
         if let Some(old) = self.watched.take() {
@@ -84,6 +103,7 @@ impl LibraryWatch {
             return false;
         }
         self.watched = target;
+        self.watched_identity = target_identity;
         true
     }
 

@@ -3,6 +3,7 @@
 //! what the audio threads hand back.
 
 use crate::candidate::Candidate;
+use crate::error::LoadError;
 use crate::events::{ReloadEvent, ReloadTimings};
 use crate::library::LoadedLibrary;
 use crate::link::{Link, NO_TIME, Snapshot, now_nanos};
@@ -219,8 +220,9 @@ impl Pipeline {
         if !self.missing {
             return;
         }
-        self.watch.follow();
-        if self.watch.watches_library_dir() && self.path.exists() {
+        // Only a watch that moved (or was renewed on a recreated directory) can have missed the file coming
+        // back; a live watch on the library's directory reports it.
+        if self.watch.follow() && self.watch.watches_library_dir() && self.path.exists() {
             self.missing = false;
             self.detect();
             self.attempt(false);
@@ -252,7 +254,9 @@ impl Pipeline {
         let started = Instant::now();
         self.last_write = None;
         self.retry_at = None;
-        match self.loader.load_if_changed(Some(self.current.hash())) {
+        let outcome = self.loader.load_if_changed(Some(self.current.hash()));
+        self.missing = matches!(outcome, Err(LoadError::Missing { .. }));
+        match outcome {
             Ok(LoadOutcome::Unchanged) => self.emit_all(&ReloadEvent::Unchanged { path: self.path.clone() }),
             Ok(LoadOutcome::Loaded(library)) if self.rejected == Some(library.hash()) => {}
             Ok(LoadOutcome::Loaded(library)) => {

@@ -316,3 +316,18 @@ fn held_notes_are_replayed_into_a_build_that_cannot_keep_the_voices() {
     assert!(player.output[from..].iter().all(|&s| s == 0.25), "the held note (only) sounds in the new build");
     assert_eq!(player.allocations, 0, "the audio thread allocated");
 }
+
+#[test]
+fn a_cargo_style_replace_is_loaded_once() {
+    let ws = Workspace::with("tone");
+    let mut player = Player::watch(&ws.library);
+    player.play(2, &sine);
+    // Cargo uplifts an artifact by removing the old file and hard-linking the new one in its place.
+    std::fs::remove_file(&ws.library).unwrap();
+    std::fs::hard_link(fixture("tone_v2"), &ws.library).unwrap();
+    player.play_until_swapped(&sine);
+    player.play_until_quiet(&sine, Duration::from_millis(100));
+    let detected = player.seen.iter().filter(|e| matches!(e, ReloadEvent::Detected { .. })).count();
+    let unchanged = player.seen.iter().filter(|e| matches!(e, ReloadEvent::Unchanged { .. })).count();
+    assert_eq!((detected, unchanged), (1, 0), "{:?}", player.seen);
+}
