@@ -7,6 +7,7 @@ use crate::report::Report;
 use crate::stats::{ms, quantile};
 use overdub_loader::{HotOptions, HotShell};
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Reloads measured per library size.
@@ -44,17 +45,32 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
         steady_jump = steady_jump.max(tick.jump);
     }
 
+    // The new builds are written by another thread, as a linker in another process writes them, while this
+    // one keeps playing.
+    let (request, requests) = mpsc::channel::<usize>();
+    let (landed, landings) = mpsc::channel::<Instant>();
+    let writer = {
+        let (bytes, path) = (bytes.to_vec(), path.clone());
+        std::thread::spawn(move || {
+            for index in requests {
+                let _ = landed.send(write_variant(&bytes, &path, index));
+            }
+        })
+    };
     let mut latencies = Vec::with_capacity(RELOADS);
     let mut reloading = Vec::new();
     let mut swap_jump = 0.0f32;
     for i in 1..=RELOADS {
-        let written = write_variant(bytes, &path, i);
-        let deadline = written + Duration::from_secs(10);
+        request.send(i).expect("the writer runs");
+        let mut written = None;
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let tick = host.tick();
             reloading.push(tick.took);
+            written = written.or_else(|| landings.try_recv().ok());
             if tick.swapped {
-                latencies.push(tick.at - written);
+                let written = written.unwrap_or_else(|| landings.recv().expect("the writer reports"));
+                latencies.push(tick.at.saturating_duration_since(written));
                 swap_jump = swap_jump.max(tick.jump);
                 break;
             }
@@ -66,6 +82,8 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
             steady_jump = steady_jump.max(tick.jump);
         }
     }
+    drop(request);
+    writer.join().expect("the writer thread");
     let mib = bytes.len() as f64 / (1 << 20) as f64;
     report.info(&format!("reload.{tag}.file_mib"), &format!("{tag} library size"), mib, "MiB");
     report.at_most(
