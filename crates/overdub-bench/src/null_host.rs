@@ -11,6 +11,9 @@ pub const BLOCK: usize = 64;
 /// Sample rate.
 pub const RATE: f64 = 48_000.0;
 
+/// The last stretch before a block that is waited for by spinning (a sleep may overshoot).
+const SPIN: Duration = Duration::from_micros(150);
+
 /// One processed block.
 pub struct Tick {
     /// Time spent in `process`.
@@ -36,21 +39,35 @@ pub struct NullHost {
 }
 
 impl NullHost {
-    /// Activates `shell` for 64-sample stereo blocks at 48 kHz.
-    pub fn new(mut shell: HotShell) -> Self {
+    /// Activates `shell` for 64-sample stereo blocks at 48 kHz, on a thread raised to real-time priority
+    /// where the system allows it (as a host's audio thread is); returns whether it was.
+    pub fn new(mut shell: HotShell) -> (Self, bool) {
+        let realtime = thread_priority::set_thread_priority_and_policy(
+            thread_priority::thread_native_id(),
+            thread_priority::ThreadPriority::Crossplatform(80u8.try_into().expect("80 is a valid priority")),
+            thread_priority::ThreadSchedulePolicy::Realtime(
+                thread_priority::RealtimeThreadSchedulePolicy::Fifo,
+            ),
+        )
+        .is_ok();
         shell.activate(ProcessConfig::stereo(RATE, BLOCK)).expect("activate");
-        Self {
+        let host = Self {
             shell,
             block: AudioBlock::new(2, 2, BLOCK),
             time: 0,
             next: Instant::now(),
             last: 0.0,
             allocations: 0,
-        }
+        };
+        (host, realtime)
     }
 
-    /// Waits for the next block's turn, then processes it.
+    /// Waits for the next block's turn (asleep, then spinning for the last stretch, as a sound card's
+    /// interrupt would wake it), then processes it.
     pub fn tick(&mut self) -> Tick {
+        if let Some(asleep) = self.next.checked_duration_since(Instant::now() + SPIN) {
+            std::thread::sleep(asleep);
+        }
         while Instant::now() < self.next {
             std::hint::spin_loop();
         }
@@ -80,5 +97,16 @@ impl NullHost {
         }
         self.last = last;
         Tick { took: at - started, at, swapped: self.shell.library().hash() != before, jump }
+    }
+}
+
+impl Drop for NullHost {
+    /// The thread goes back to normal scheduling for whatever the benchmark runs next.
+    fn drop(&mut self) {
+        let _ = thread_priority::set_thread_priority_and_policy(
+            thread_priority::thread_native_id(),
+            thread_priority::ThreadPriority::Crossplatform(0u8.try_into().expect("0 is a valid priority")),
+            thread_priority::ThreadSchedulePolicy::Normal(thread_priority::NormalThreadSchedulePolicy::Other),
+        );
     }
 }

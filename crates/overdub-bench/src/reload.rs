@@ -35,7 +35,13 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
     let path = dir.join(overdub_testkit::dylib_file_name(&format!("gain-{tag}")));
     write_variant(bytes, &path, 0);
     let shell = HotShell::watch(&path, HotOptions::default()).expect("the gain example loads");
-    let mut host = NullHost::new(shell);
+    let (mut host, realtime) = NullHost::new(shell);
+    report.info(
+        &format!("reload.{tag}.realtime"),
+        &format!("audio thread at real-time priority ({tag}; 1 = yes)"),
+        f64::from(u8::from(realtime)),
+        "",
+    );
 
     let mut steady = Vec::new();
     let mut steady_jump = 0.0f32;
@@ -50,7 +56,7 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
     let (request, requests) = mpsc::channel::<usize>();
     let (landed, landings) = mpsc::channel::<Instant>();
     let writer = {
-        let (bytes, path) = (bytes.to_vec(), path.clone());
+        let (bytes, path) = (bytes.to_vec(), path.clone()); // one copy, made before the measurement
         std::thread::spawn(move || {
             for index in requests {
                 let _ = landed.send(write_variant(&bytes, &path, index));
@@ -59,6 +65,7 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
     };
     let mut latencies = Vec::with_capacity(RELOADS);
     let mut reloading = Vec::new();
+    let mut linking = Vec::new();
     let mut swap_jump = 0.0f32;
     for i in 1..=RELOADS {
         request.send(i).expect("the writer runs");
@@ -66,7 +73,13 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let tick = host.tick();
-            reloading.push(tick.took);
+            // Blocks played while the new build is still being written measure the "linker" (another thread
+            // here, another process in life), not the reload: they count from the moment it landed.
+            if written.is_some() {
+                reloading.push(tick.took);
+            } else {
+                linking.push(tick.took);
+            }
             written = written.or_else(|| landings.try_recv().ok());
             if tick.swapped {
                 let written = written.unwrap_or_else(|| landings.recv().expect("the writer reports"));
@@ -115,6 +128,12 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
         "µs",
     );
     report.info(
+        &format!("reload.{tag}.worst_linking_block_us"),
+        &format!("  worst block while the new build was being written ({tag})"),
+        worst(&linking).as_secs_f64() * 1e6,
+        "µs",
+    );
+    report.info(
         &format!("reload.{tag}.worst_steady_block_us"),
         &format!("  worst steady block ({tag})"),
         worst(&steady).as_secs_f64() * 1e6,
@@ -138,11 +157,16 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
 
 /// Writes a distinct build (a unique trailer, ignored by the loader) beside `path` and renames it over
 /// `path`, as a linker does; returns when it landed.
+///
+/// Written straight from `bytes`, without a copy: a linker is another process, and a large allocation and
+/// free here would contend for this process's memory map with the audio thread, which a linker cannot.
 fn write_variant(bytes: &[u8], path: &Path, index: usize) -> Instant {
+    use std::io::Write;
     let temp = path.with_extension("linking");
-    let mut variant = bytes.to_vec();
-    variant.extend_from_slice(format!("overdub-bench-reload-{}-{index}", std::process::id()).as_bytes());
-    std::fs::write(&temp, &variant).expect("write the new build");
+    let mut file = std::fs::File::create(&temp).expect("create the new build");
+    file.write_all(bytes).expect("write the new build");
+    write!(file, "overdub-bench-reload-{}-{index}", std::process::id()).expect("write the new build");
+    drop(file);
     std::fs::rename(&temp, path).expect("move the new build into place");
     Instant::now()
 }
