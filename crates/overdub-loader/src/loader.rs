@@ -40,6 +40,17 @@ pub struct Loader {
     path: PathBuf,
     writer: Writer,
     last_identity: Option<FileIdentity>,
+    /// How the file looked when it was last loaded or found unchanged.
+    last_seen: Option<FileVersion>,
+}
+
+/// What a file looks like from outside: while identity, size and modification time stay the same, so do its
+/// bytes (every writer moves at least the modification time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FileVersion {
+    identity: Option<FileIdentity>,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
 }
 
 impl Loader {
@@ -47,7 +58,7 @@ impl Loader {
     pub fn new(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
         let writer = if in_cargo_target_dir(&path) { Writer::Replaces } else { Writer::Unknown };
-        Self { path, writer, last_identity: None }
+        Self { path, writer, last_identity: None, last_seen: None }
     }
 
     /// The library path.
@@ -63,15 +74,23 @@ impl Loader {
         }
     }
 
+    /// Whether the file looks exactly as it did at the last load (or unchanged verdict): another event
+    /// about it then brings nothing new to read.
+    pub fn seen_already(&self) -> bool {
+        self.last_seen.is_some() && version(&self.path).ok() == self.last_seen
+    }
+
     /// Loads the library unless its content hash is `running`.
     pub fn load_if_changed(&mut self, running: Option<u64>) -> Result<LoadOutcome, LoadError> {
         let started = Instant::now();
-        let identity = identity(&self.path)?;
+        let seen = version(&self.path)?;
+        let identity = seen.identity;
         let replaced = self.last_identity.is_some_and(|last| Some(last) != identity);
         if replaced && self.writer == Writer::Unknown {
             self.writer = Writer::Replaces;
         }
         let staged = staging::stage(&self.path, self.writer == Writer::Replaces)?;
+        self.last_seen = Some(seen);
         if Some(staged.hash) == running {
             return Ok(LoadOutcome::Unchanged);
         }
@@ -98,19 +117,17 @@ fn in_cargo_target_dir(path: &Path) -> bool {
         .any(|dir| std::fs::read_to_string(dir.join("CACHEDIR.TAG")).is_ok_and(|tag| tag.contains("cargo")))
 }
 
-fn identity(path: &Path) -> Result<Option<FileIdentity>, LoadError> {
+fn version(path: &Path) -> Result<FileVersion, LoadError> {
     let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing { path: path.to_owned() },
         _ => staging::io_error("inspect", path)(e),
     })?;
     #[cfg(unix)]
-    {
+    let identity = {
         use std::os::unix::fs::MetadataExt;
-        Ok(Some(FileIdentity { device: metadata.dev(), inode: metadata.ino() }))
-    }
+        Some(FileIdentity { device: metadata.dev(), inode: metadata.ino() })
+    };
     #[cfg(not(unix))]
-    {
-        let _ = metadata;
-        Ok(None)
-    }
+    let identity = None;
+    Ok(FileVersion { identity, len: metadata.len(), modified: metadata.modified().ok() })
 }

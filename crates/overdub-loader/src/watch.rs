@@ -107,6 +107,16 @@ impl LibraryWatch {
         true
     }
 
+    /// Watches the way to the library afresh, even if the path looks unchanged: the directory may have been
+    /// recreated with the old one's inode number.
+    pub(crate) fn renew(&mut self) {
+        if let Some(old) = self.watched.take() {
+            let _ = self.watcher.unwatch(&old);
+        }
+        self.watched_identity = None;
+        self.follow();
+    }
+
     /// Whether the library's own directory is watched (not an ancestor standing in for it).
     pub(crate) fn watches_library_dir(&self) -> bool {
         self.watched.as_deref() == self.library.parent()

@@ -212,17 +212,20 @@ impl Pipeline {
         }
     }
 
-    /// While the library is gone, looks again at the way to it on every tick: not every file-event backend
-    /// reports the deletion of a watched directory itself (inotify through notify does not), so after
-    /// `cargo clean` the watch would otherwise stay on a deleted directory. A few `stat`s every 100 ms, only
-    /// while the file is missing.
+    /// While the library is gone, looks again at the way to it on every tick: the deletion of a watched
+    /// directory itself is not reliably reported (it was not, here, through notify's inotify backend), so
+    /// after `cargo clean` the watch could stay on a deleted directory. A few `stat`s every 100 ms, only while
+    /// the file is missing.
     fn recheck_missing(&mut self) {
         if !self.missing {
             return;
         }
-        // Only a watch that moved (or was renewed on a recreated directory) can have missed the file coming
-        // back; a live watch on the library's directory reports it.
-        if self.watch.follow() && self.watch.watches_library_dir() && self.path.exists() {
+        // The watch may be on a directory that was deleted and recreated (not every backend reports that, and
+        // a new directory can even reuse the old one's inode number), so look at the file itself; a file
+        // already read is skipped by `attempt`.
+        self.watch.follow();
+        if self.path.exists() {
+            self.watch.renew();
             self.missing = false;
             self.detect();
             self.attempt(false);
@@ -241,11 +244,9 @@ impl Pipeline {
         }
     }
 
+    /// Notes when the change being handled began (for the settle timing).
     fn detect(&mut self) {
-        if self.detected.is_none() {
-            self.detected = Some(Instant::now());
-            self.emit_all(&ReloadEvent::Detected { path: self.path.clone() });
-        }
+        self.detected.get_or_insert_with(Instant::now);
     }
 
     /// Loads the file if its bytes are new. `last_chance` reports a failure that might be transient.
@@ -254,6 +255,12 @@ impl Pipeline {
         let started = Instant::now();
         self.last_write = None;
         self.retry_at = None;
+        if self.loader.seen_already() {
+            // Another event about a file already read (a rename reported twice, a recheck racing an event).
+            self.missing = false;
+            return;
+        }
+        self.emit_all(&ReloadEvent::Detected { path: self.path.clone() });
         let outcome = self.loader.load_if_changed(Some(self.current.hash()));
         self.missing = matches!(outcome, Err(LoadError::Missing { .. }));
         match outcome {
