@@ -420,8 +420,12 @@ impl Pipeline {
 }
 
 /// The steady time at which every instance switches: a little after the latest block any of them has seen,
-/// or at once when any of them has no steady time.
+/// or at once when there is only one, or when any of them has no steady time.
 fn swap_time(links: &[Arc<Link>]) -> u64 {
+    if links.len() < 2 {
+        // Nothing to keep in step with: the next block switches.
+        return NO_TIME;
+    }
     let mut latest = 0;
     for link in links {
         let time = link.steady_time.load(std::sync::atomic::Ordering::Acquire);
@@ -431,7 +435,7 @@ fn swap_time(links: &[Arc<Link>]) -> u64 {
         }
         latest = latest.max(time + SWAP_LEAD_BLOCKS * block);
     }
-    if links.is_empty() { NO_TIME } else { latest }
+    latest
 }
 
 /// Asks the audio thread for the running state (it answers at its next block, without allocating, into a
