@@ -4,19 +4,14 @@ use crate::events::{ReloadTimings, StateOutcome};
 use crate::instance::Instance;
 use crate::library::LoadedLibrary;
 use overdub_abi::LogicInfo;
-use overdub_abi::export::AdoptFn;
 use overdub_shell::{Engine, ParamSet};
 use std::sync::Arc;
 
 /// How the new build takes over.
 pub(crate) enum Change {
-    /// Same state layout: the new code adopts the running instance's memory. `info` and `params` are the new
-    /// build's (after the switch, the old build's).
+    /// Same state layout: the new code (the candidate's library) adopts the running instance's memory.
+    /// `info` and `params` are the new build's (after the switch, the old build's).
     Adopt {
-        /// The new library's adopt export.
-        adopt: AdoptFn,
-        /// The fingerprint the running instance must have for adoption to be sound.
-        fingerprint: u64,
         /// The new build's identity and parameters.
         info: LogicInfo,
         /// The new build's parameter list (values carried at the switch).

@@ -185,12 +185,12 @@ impl HotShell {
         };
         let rejected = |reason| ReloadError::Rejected { path: self.loader.path().to_owned(), reason };
         let config = self.engine.config();
-        let info = warm_up(&library, config.unwrap_or(DEFAULT_CONFIG)).map_err(rejected)?;
+        let info = warm_up(&library, config.unwrap_or(DEFAULT_CONFIG)).map_err(&rejected)?;
         let timings = ReloadTimings { load: started.elapsed(), ..ReloadTimings::default() };
         let engine = &mut self.engine;
         let mut state = || engine.save_logic_state().map_err(|e| e.to_string());
-        let candidate = prepare(&library, info, &self.library, true, config, &mut state, timings)
-            .map_err(|reason| ReloadError::Rejected { path: self.loader.path().to_owned(), reason })?;
+        let candidate =
+            prepare(&library, info, &self.library, true, config, &mut state, timings).map_err(&rejected)?;
         self.end_fade();
         let (state, params_changed) = (candidate.state.clone(), candidate.params_changed);
         self.switch(Box::new(candidate));
@@ -240,14 +240,15 @@ impl HotShell {
     fn switch(&mut self, mut candidate: Box<Candidate>) {
         candidate.swapped_at = now_nanos();
         match &mut candidate.change {
-            Change::Adopt { adopt, fingerprint, info, params } => {
-                if *fingerprint == 0 || *fingerprint != self.library.fingerprint() {
+            Change::Adopt { info, params } => {
+                // Checked again here: the shell may run another build than the one this was prepared against.
+                if !candidate.library.can_adopt_from(&self.library) {
                     candidate.refused = true;
                     return self.retire(candidate);
                 }
                 // SAFETY: the running instance was made (or last adopted) by `self.library`, whose fingerprint
-                // was just checked equal and non-zero, which is `adopt_by`'s contract.
-                unsafe { self.engine.logic_mut().adopt_by(*adopt) };
+                // was just checked equal to the new library's and non-zero, which is `adopt_by`'s contract.
+                unsafe { self.engine.logic_mut().adopt_by(candidate.library.adopt_fn()) };
                 self.engine.swap_code(info, params);
             }
             Change::Replace { engine } if engine.config() != self.engine.config() => {

@@ -86,12 +86,7 @@ pub(crate) fn prepare(
     let started = Instant::now();
     let params_changed = running.info().is_none_or(|old| old.params != info.params);
     let (change, state) = if allow_adopt && library.can_adopt_from(running) {
-        let change = Change::Adopt {
-            adopt: library.adopt_fn(),
-            fingerprint: library.fingerprint(),
-            info,
-            params: ParamSet::new(info.params),
-        };
+        let change = Change::Adopt { info, params: ParamSet::new(info.params) };
         (change, StateOutcome::Kept)
     } else {
         let mut engine = Box::new(

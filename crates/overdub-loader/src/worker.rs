@@ -223,13 +223,14 @@ impl Pipeline {
         // The watch may be on a directory that was deleted and recreated (not every backend reports that, and
         // a new directory can even reuse the old one's inode number), so look at the file itself; a file
         // already read is skipped by `attempt`.
-        self.watch.follow();
-        if self.path.exists() {
-            self.watch.renew();
-            self.missing = false;
-            self.detect();
-            self.attempt(false);
+        if !self.path.exists() {
+            self.watch.follow();
+            return;
         }
+        self.watch.renew();
+        self.missing = false;
+        self.detect();
+        self.attempt(false);
     }
 
     fn live_links(&self) -> Vec<Arc<Link>> {
