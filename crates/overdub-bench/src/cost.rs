@@ -1,6 +1,7 @@
 //! What reloading costs the process over many reloads (memory, files left), and how fast a library is hashed.
 
 use crate::build::release_library;
+use crate::reload::write_variant;
 use crate::report::Report;
 use overdub_loader::{HotShell, ReloadOutcome};
 use std::time::Instant;
@@ -29,19 +30,12 @@ fn reload_growth(report: &mut Report) {
     let dir = library.parent().expect("libraries have a directory").join("overdub-bench-growth");
     std::fs::create_dir_all(&dir).expect("create the reload directory");
     let path = dir.join(overdub_testkit::dylib_file_name("gain-growth"));
-    let write = |index: usize| {
-        let temp = path.with_extension("linking");
-        let mut variant = bytes.clone();
-        variant.extend_from_slice(format!("overdub-bench-growth-{}-{index}", std::process::id()).as_bytes());
-        std::fs::write(&temp, variant).expect("write the new build");
-        std::fs::rename(&temp, &path).expect("move the new build into place");
-    };
-    write(0);
+    write_variant(&bytes, &path, "growth", 0);
     let mut shell = HotShell::load(&path).expect("load");
     let (_, mapped_before) = overdub_loader::library::mapped_totals();
     let rss_before = rss_bytes();
     for i in 1..=RELOADS {
-        write(i);
+        write_variant(&bytes, &path, "growth", i);
         let outcome = shell.reload().expect("reload");
         assert!(matches!(outcome, ReloadOutcome::Reloaded(_)), "build {i} is new");
     }

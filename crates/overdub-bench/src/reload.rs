@@ -33,7 +33,7 @@ pub fn run(report: &mut Report) {
 
 fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_target: f64, p99_target: f64) {
     let path = dir.join(overdub_testkit::dylib_file_name(&format!("gain-{tag}")));
-    write_variant(bytes, &path, 0);
+    write_variant(bytes, &path, "reload", 0);
     let shell = HotShell::watch(&path, HotOptions::default()).expect("the gain example loads");
     let (mut host, realtime) = NullHost::new(shell);
     report.info(
@@ -59,7 +59,7 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
         let (bytes, path) = (bytes.to_vec(), path.clone()); // one copy, made before the measurement
         std::thread::spawn(move || {
             for index in requests {
-                let _ = landed.send(write_variant(&bytes, &path, index));
+                let _ = landed.send(write_variant(&bytes, &path, "reload", index));
             }
         })
     };
@@ -155,17 +155,17 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
     );
 }
 
-/// Writes a distinct build (a unique trailer, ignored by the loader) beside `path` and renames it over
-/// `path`, as a linker does; returns when it landed.
+/// Writes a distinct build (a trailer unique to this process, `purpose` and `index`, ignored by the loader)
+/// beside `path` and renames it over `path`, as a linker does; returns when it landed.
 ///
 /// Written straight from `bytes`, without a copy: a linker is another process, and a large allocation and
 /// free here would contend for this process's memory map with the audio thread, which a linker cannot.
-fn write_variant(bytes: &[u8], path: &Path, index: usize) -> Instant {
+pub(crate) fn write_variant(bytes: &[u8], path: &Path, purpose: &str, index: usize) -> Instant {
     use std::io::Write;
     let temp = path.with_extension("linking");
     let mut file = std::fs::File::create(&temp).expect("create the new build");
     file.write_all(bytes).expect("write the new build");
-    write!(file, "overdub-bench-reload-{}-{index}", std::process::id()).expect("write the new build");
+    write!(file, "overdub-bench-{purpose}-{}-{index}", std::process::id()).expect("write the new build");
     drop(file);
     std::fs::rename(&temp, path).expect("move the new build into place");
     Instant::now()
