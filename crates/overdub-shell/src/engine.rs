@@ -197,8 +197,7 @@ where
 
     /// Sets a parameter outside processing (a host flush, a user edit); returns the value stored.
     pub fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError> {
-        let index = self.params.index_of(id).ok_or(ShellError::UnknownParam(id))?;
-        Ok(self.params.set(index, value))
+        self.params.set_by_id(id, value).map(|(_, stored)| stored).ok_or(ShellError::UnknownParam(id))
     }
 
     /// Processes one host block. Real-time safe: no allocation, no lock, no system call.
@@ -249,9 +248,11 @@ where
                 next += 1;
                 let body = match event.body {
                     EventBody::ParamChange(mut change) => {
-                        let Some(index) = self.params.index_of(change.id) else { continue };
+                        let Some((index, stored)) = self.params.set_by_id(change.id, change.value) else {
+                            continue;
+                        };
                         change.index = index as u32;
-                        change.value = self.params.set(index, change.value);
+                        change.value = stored;
                         EventBody::ParamChange(change)
                     }
                     other => other,
@@ -287,10 +288,8 @@ where
     /// revives it starts from what the host last sent.
     fn apply_param_events(&mut self, events: &[Event]) {
         for event in events {
-            if let EventBody::ParamChange(change) = event.body
-                && let Some(index) = self.params.index_of(change.id)
-            {
-                self.params.set(index, change.value);
+            if let EventBody::ParamChange(change) = event.body {
+                self.params.set_by_id(change.id, change.value);
             }
         }
     }
@@ -386,9 +385,7 @@ where
         self.load_logic_state(&saved.logic)?;
         self.params.reset_to_defaults();
         for (id, value) in saved.params {
-            if let Some(index) = self.params.index_of(id) {
-                self.params.set(index, value);
-            }
+            self.params.set_by_id(id, value);
         }
         Ok(())
     }

@@ -43,17 +43,11 @@ impl ParamSet {
         value
     }
 
-    /// The same parameters for a new parameter list: values carried over by id, new parameters at their
-    /// defaults, removed ones dropped. Reports whether the list itself changed (the host must rescan).
-    pub fn carried_to(&self, infos: &[ParamInfo]) -> (Self, bool) {
-        let mut next = Self::new(infos);
-        for (index, info) in infos.iter().enumerate() {
-            if let Some(old) = self.index_of(info.id) {
-                next.set(index, self.values[old]);
-            }
-        }
-        let changed = self.infos != infos;
-        (next, changed)
+    /// Sets the parameter with this id, constrained; returns its index and the stored value (`None`: no
+    /// such parameter).
+    pub fn set_by_id(&mut self, id: u32, value: f64) -> Option<(usize, f64)> {
+        let index = self.index_of(id)?;
+        Some((index, self.set(index, value)))
     }
 
     /// Copies the values of parameters `other` also has (by id) into this set, without allocating.
@@ -94,11 +88,13 @@ mod tests {
         let mut set = ParamSet::new(&[A, B]);
         set.set(0, 1.5);
         set.set(1, 0.25);
-        let (next, changed) = set.carried_to(&[C, B, A]);
-        assert!(changed);
+        let mut next = ParamSet::new(&[C, B, A]);
+        next.carry_values_from(&set);
+        assert_ne!(next.infos(), set.infos());
         assert_eq!(next.values(), &[0.5, 0.25, 1.5]);
-        let (same, changed) = set.carried_to(&[A, B]);
-        assert!(!changed);
+        let mut same = ParamSet::new(&[A, B]);
+        same.carry_values_from(&set);
+        assert_eq!(same.infos(), set.infos());
         assert_eq!(same.values(), set.values());
     }
 
