@@ -6,10 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod process;
 mod skew;
+mod wait;
 
+pub use process::{ChildGuard, output_within};
 pub use skew::abi_skew_library;
 pub use tempfile::TempDir;
+pub use wait::{Deadline, EventLog, TEST_BUDGET, test_deadline};
 
 /// The repository root.
 pub fn workspace_root() -> PathBuf {
@@ -38,9 +42,12 @@ pub fn cargo() -> Command {
     command
 }
 
+/// Longest a fixture build may take, even cold on a loaded two-core machine.
+const BUILD_BUDGET: std::time::Duration = std::time::Duration::from_secs(20 * 60);
+
 /// Runs a cargo build and panics with cargo's own output if it fails.
 pub fn run_build(mut command: Command, what: &str) {
-    let output = command.output().unwrap_or_else(|e| panic!("cannot run cargo to build {what}: {e}"));
+    let output = output_within(&mut command, Deadline::after(BUILD_BUDGET));
     assert!(output.status.success(), "building {what} failed:\n{}", String::from_utf8_lossy(&output.stderr));
 }
 

@@ -5,15 +5,15 @@ use crate::build::hot_plugin;
 use crate::host::{Plugin, Running, param_event};
 use clack_extensions::params::ParamRescanFlags;
 use clack_host::prelude::*;
-use overdub_testkit::{fixture, install_like_linker, scratch_dir};
+use overdub_testkit::{fixture, install_like_linker, scratch_dir, test_deadline};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
 const GAIN: u32 = 10;
 const EXPLODE: u32 = 11;
-/// Blocks of 64 samples, a millisecond apart, a rebuild must be heard within.
-const MAX_BLOCKS: usize = 2000;
+/// The host's block clock: a block of 64 samples about every millisecond.
+const BLOCK_PERIOD: Duration = Duration::from_millis(1);
 
 fn load_hot(logic: &Path) -> Plugin {
     // The variable is read when the instance is created: tests running side by side must not set it between
@@ -32,30 +32,30 @@ fn block(running: &mut Running, events: &EventBuffer) -> f32 {
     running.outputs[0][63]
 }
 
-fn wait_for(plugin: &mut Plugin, running: &mut Running, expected: f32) -> usize {
+/// Plays blocks until the output becomes `expected`, within the test's deadline.
+fn wait_for(plugin: &mut Plugin, running: &mut Running, expected: f32) {
     let none = EventBuffer::new();
-    let mut last = f32::NAN;
-    for blocks in 0..MAX_BLOCKS {
+    let deadline = test_deadline();
+    loop {
         plugin.poll_callback();
-        last = block(running, &none);
+        let last = block(running, &none);
         if (last - expected).abs() < 1e-6 {
-            return blocks;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    panic!("output stayed {last}, never became {expected}; log: {:?}", plugin.log());
-}
-
-/// Waits (bounded) for the plugin to log a line containing `text`, running main-thread callbacks meanwhile.
-fn wait_for_log(plugin: &mut Plugin, text: &str) {
-    for _ in 0..MAX_BLOCKS {
-        plugin.poll_callback();
-        if plugin.log().iter().any(|line| line.contains(text)) {
             return;
         }
-        std::thread::sleep(Duration::from_millis(1));
+        deadline.check(|| format!("output stayed {last}, never became {expected}; log: {:?}", plugin.log()));
+        std::thread::sleep(BLOCK_PERIOD);
     }
-    panic!("the plugin never logged {text:?}; log: {:?}", plugin.log());
+}
+
+/// Waits for the plugin to log a line containing `text`, running main-thread callbacks meanwhile, within
+/// the test's deadline.
+fn wait_for_log(plugin: &mut Plugin, text: &str) {
+    let deadline = test_deadline();
+    while !plugin.log().iter().any(|line| line.contains(text)) {
+        deadline.check(|| format!("the plugin never logged {text:?}; log: {:?}", plugin.log()));
+        plugin.poll_callback();
+        std::thread::sleep(BLOCK_PERIOD);
+    }
 }
 
 #[test]
@@ -70,8 +70,7 @@ fn hot_plugin_follows_rebuilds_while_the_host_processes() {
     assert_eq!(block(&mut running, &events), 2.0);
 
     install_like_linker(&fixture("tone_v2"), &logic);
-    let blocks = wait_for(&mut plugin, &mut running, 2.5);
-    assert!(blocks < MAX_BLOCKS);
+    wait_for(&mut plugin, &mut running, 2.5);
     assert_eq!(plugin.value(GAIN), Some(2.0), "the parameter survived the reload");
     wait_for_log(&mut plugin, "new build running");
     plugin.stop(running);
@@ -113,13 +112,13 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
     // A build with another parameter list, while the host processes: the plugin cannot rescan everything
     // while active, so it asks for a restart.
     install_like_linker(&fixture("echo"), &logic);
-    let restarted = (0..MAX_BLOCKS).any(|_| {
+    let deadline = test_deadline();
+    while !plugin.take_restart() {
+        deadline.check(|| format!("no restart requested; log: {:?}", plugin.log()));
         plugin.poll_callback();
         block(&mut running, &none);
-        std::thread::sleep(Duration::from_millis(1));
-        plugin.take_restart()
-    });
-    assert!(restarted, "no restart requested; log: {:?}", plugin.log());
+        std::thread::sleep(BLOCK_PERIOD);
+    }
     assert!(plugin.rescans().is_empty(), "no rescan while active");
 
     // The host restarts it: the rescan happens on deactivation, before the reactivation.

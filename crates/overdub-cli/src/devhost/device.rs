@@ -1,11 +1,12 @@
-//! Where the dev host's audio goes: the default sound card through cpal when there is one, otherwise a null
-//! device that runs the same callback clocked in real time.
+//! Where the dev host's audio goes: the default sound card when overdub was built with it (the `sound-card`
+//! feature) and there is one, otherwise a null device that runs the same callback clocked in real time.
 
+#[cfg(feature = "sound-card")]
+use super::card::{Card, CardStream};
 use super::renderer::Renderer;
-use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use overdub_shell::Shell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -21,8 +22,10 @@ pub enum DeviceRequest {
 /// Sample rate of the null device, unless the input asks for another.
 pub const NULL_SAMPLE_RATE: u32 = 48_000;
 
-/// Errors the sound card's audio thread can queue before the main loop reads them; later ones are counted.
-const ERROR_QUEUE: usize = 16;
+/// Why the null device plays when this binary has no sound-card output: the first line says how to get it.
+#[cfg(not(feature = "sound-card"))]
+const NO_SOUND_CARD_BUILT: &str = "this overdub was built without sound-card output; \
+    reinstall with `--features sound-card` (on Linux it needs libasound2-dev and pkg-config)";
 
 /// An output picked before the logic is prepared (its sample rate decides how the logic is reset).
 pub struct Output {
@@ -34,8 +37,11 @@ pub struct Output {
 }
 
 enum Target {
-    Null { why: String },
-    Card { device: cpal::Device, channels: u16 },
+    Null {
+        why: String,
+    },
+    #[cfg(feature = "sound-card")]
+    Card(Card),
 }
 
 impl Output {
@@ -45,10 +51,19 @@ impl Output {
         if request == DeviceRequest::Null {
             return Self::null("requested");
         }
-        match card() {
-            Ok(output) => output,
-            Err(reason) => Self::null(&format!("no usable sound card: {reason}")),
-        }
+        Self::card().unwrap_or_else(|reason| Self::null(&reason))
+    }
+
+    #[cfg(feature = "sound-card")]
+    fn card() -> Result<Self, String> {
+        let (card, sample_rate, description) =
+            super::card::open().map_err(|reason| format!("no usable sound card: {reason}"))?;
+        Ok(Self { target: Target::Card(card), sample_rate, description })
+    }
+
+    #[cfg(not(feature = "sound-card"))]
+    fn card() -> Result<Self, String> {
+        Err(NO_SOUND_CARD_BUILT.to_owned())
     }
 
     fn null(why: &str) -> Self {
@@ -71,7 +86,8 @@ impl Output {
         }
         match self.target {
             Target::Null { why } => Ok(Self::null_at(&why, sample_rate)),
-            Target::Card { .. } => Err(self),
+            #[cfg(feature = "sound-card")]
+            Target::Card(_) => Err(self),
         }
     }
 
@@ -80,109 +96,18 @@ impl Output {
     pub fn start<S: Shell + 'static>(self, renderer: Renderer<S>, max_block: usize) -> Playing {
         match self.target {
             Target::Null { .. } => Playing::null(renderer, self.sample_rate, max_block, self.description),
-            Target::Card { device, channels } => {
-                let config = cpal::StreamConfig {
-                    channels,
-                    sample_rate: self.sample_rate,
-                    buffer_size: cpal::BufferSize::Default,
-                };
-                match play_card(&device, config, renderer) {
-                    Ok((stream, errors)) => {
-                        Playing { kind: Kind::Card { stream, errors }, description: self.description }
-                    }
-                    Err((reason, renderer)) => {
-                        let description = format!(
-                            "null device (the sound card refused the stream: {reason}), {} Hz, clocked in real time",
-                            self.sample_rate
-                        );
-                        Playing::null(renderer, self.sample_rate, max_block, description)
-                    }
+            #[cfg(feature = "sound-card")]
+            Target::Card(card) => match card.play(self.sample_rate, renderer) {
+                Ok(stream) => Playing { kind: Kind::Card(stream), description: self.description },
+                Err((reason, renderer)) => {
+                    let description = format!(
+                        "null device (the sound card refused the stream: {reason}), {} Hz, clocked in real time",
+                        self.sample_rate
+                    );
+                    Playing::null(renderer, self.sample_rate, max_block, description)
                 }
-            }
+            },
         }
-    }
-}
-
-fn card() -> Result<Output, String> {
-    let host = cpal::default_host();
-    let device = host.default_output_device().ok_or("the system reports no default output device")?;
-    let config = device.default_output_config().map_err(|e| e.to_string())?;
-    if config.sample_format() != cpal::SampleFormat::F32 {
-        return Err(format!("its default format is {}, not 32-bit float", config.sample_format()));
-    }
-    let name = device.description().map(|d| d.to_string()).unwrap_or_else(|_| "default".to_owned());
-    let config = config.config();
-    Ok(Output {
-        target: Target::Card { device, channels: config.channels },
-        sample_rate: config.sample_rate,
-        description: format!(
-            "sound card \"{name}\", {} Hz, {} channels",
-            config.sample_rate, config.channels
-        ),
-    })
-}
-
-/// Builds and starts the stream, then hands the renderer to its callback through a wait-free queue; on failure
-/// the renderer comes back.
-fn play_card<S: Shell + 'static>(
-    device: &cpal::Device,
-    config: cpal::StreamConfig,
-    renderer: Renderer<S>,
-) -> Result<(cpal::Stream, AudioErrors), (String, Renderer<S>)> {
-    let channels = usize::from(config.channels);
-    let (mut handover, mut receive) = rtrb::RingBuffer::<Renderer<S>>::new(1);
-    let (mut report, queue) = rtrb::RingBuffer::<cpal::Error>::new(ERROR_QUEUE);
-    let lost = Arc::new(AtomicU64::new(0));
-    let counted = Arc::clone(&lost);
-    let mut running = None;
-    let built = device.build_output_stream(
-        config,
-        move |data: &mut [f32], _: &cpal::OutputCallbackInfo| {
-            if running.is_none() {
-                running = receive.pop().ok();
-            }
-            match &mut running {
-                Some(renderer) => renderer.render_interleaved(data, channels),
-                None => data.fill(0.0),
-            }
-        },
-        // Runs on the audio thread: queue the error for the main loop to print, never format or write here.
-        move |error| {
-            if report.push(error).is_err() {
-                counted.fetch_add(1, Ordering::Relaxed);
-            }
-        },
-        None,
-    );
-    let stream = match built {
-        Ok(stream) => stream,
-        Err(error) => return Err((error.to_string(), renderer)),
-    };
-    if let Err(error) = stream.play() {
-        return Err((error.to_string(), renderer));
-    }
-    let Ok(()) = handover.push(renderer) else { unreachable!("the queue holds one renderer and is empty") };
-    Ok((stream, AudioErrors { queue, lost, reported_lost: 0 }))
-}
-
-/// Errors a sound card reported on its audio thread, waiting to be printed by a thread that may format and
-/// write.
-struct AudioErrors {
-    queue: rtrb::Consumer<cpal::Error>,
-    lost: Arc<AtomicU64>,
-    reported_lost: u64,
-}
-
-impl AudioErrors {
-    fn drain(&mut self) -> Vec<String> {
-        let mut messages: Vec<String> =
-            std::iter::from_fn(|| self.queue.pop().ok()).map(|e| e.to_string()).collect();
-        let lost = self.lost.load(Ordering::Relaxed);
-        if lost > self.reported_lost {
-            messages.push(format!("{} more errors were not kept", lost - self.reported_lost));
-            self.reported_lost = lost;
-        }
-        messages
     }
 }
 
@@ -194,8 +119,12 @@ pub struct Playing {
 }
 
 enum Kind {
-    Null { stop: Arc<AtomicBool>, thread: Option<JoinHandle<()>> },
-    Card { stream: cpal::Stream, errors: AudioErrors },
+    Null {
+        stop: Arc<AtomicBool>,
+        thread: Option<JoinHandle<()>>,
+    },
+    #[cfg(feature = "sound-card")]
+    Card(CardStream),
 }
 
 impl Playing {
@@ -231,7 +160,8 @@ impl Playing {
     pub fn errors(&mut self) -> Vec<String> {
         match &mut self.kind {
             Kind::Null { .. } => Vec::new(),
-            Kind::Card { errors, .. } => errors.drain(),
+            #[cfg(feature = "sound-card")]
+            Kind::Card(stream) => stream.errors(),
         }
     }
 
@@ -252,9 +182,8 @@ impl Drop for Playing {
                 }
             }
             // The stream, and with it the callback that owns the renderer, is dropped right after this.
-            Kind::Card { stream, .. } => {
-                let _ = stream.pause();
-            }
+            #[cfg(feature = "sound-card")]
+            Kind::Card(stream) => stream.pause(),
         }
     }
 }
@@ -284,5 +213,13 @@ mod tests {
         let output = Output::choose(DeviceRequest::Null).at_sample_rate(44_100).ok().unwrap();
         assert_eq!(output.sample_rate, 44_100);
         assert!(output.description.contains("44100 Hz"), "{}", output.description);
+    }
+
+    #[cfg(not(feature = "sound-card"))]
+    #[test]
+    fn without_the_sound_card_feature_auto_plays_on_the_null_device_and_says_how_to_get_a_card() {
+        let output = Output::choose(DeviceRequest::Auto);
+        assert!(matches!(output.target, Target::Null { .. }));
+        assert!(output.description.contains("--features sound-card"), "{}", output.description);
     }
 }

@@ -1,5 +1,7 @@
 //! The dev host: plays audio through a logic, on a sound card or a null device, with test signals or notes.
 
+#[cfg(feature = "sound-card")]
+mod card;
 pub mod device;
 pub mod meter;
 pub mod notes;

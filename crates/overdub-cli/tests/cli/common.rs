@@ -24,9 +24,9 @@ pub fn overdub() -> Command {
     command
 }
 
-/// Runs `overdub` with `args` to completion.
+/// Runs `overdub` with `args` to completion, within the test's deadline.
 pub fn run(args: &[&str], dir: &Path) -> Output {
-    overdub().args(args).current_dir(dir).output().expect("the binary runs")
+    overdub_testkit::output_within(overdub().args(args).current_dir(dir), overdub_testkit::test_deadline())
 }
 
 /// Standard error as text.

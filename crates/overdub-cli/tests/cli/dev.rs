@@ -2,35 +2,28 @@
 //! Ctrl-C ends it cleanly.
 
 use crate::common::{overdub, scaffold};
+use overdub_testkit::{ChildGuard, EventLog, test_deadline};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
 
-/// Long enough for a cold build of the dependencies on a slow machine; the events normally come in seconds.
-const PATIENCE: Duration = Duration::from_secs(600);
-
-fn wait_for(lines: &mpsc::Receiver<Value>, event: &str) -> Value {
-    loop {
-        let line = lines.recv_timeout(PATIENCE).unwrap_or_else(|e| panic!("no `{event}` event: {e}"));
-        if line["event"] == event {
-            return line;
-        }
-    }
+/// Whether a JSON line is the event named `name`.
+fn is(name: &'static str) -> impl Fn(&Value) -> bool {
+    move |line| line["event"] == name
 }
 
 #[test]
 fn dev_json_picks_up_an_edit_and_reports_the_reload_with_timings() {
     let dir = tempfile::tempdir().unwrap();
     let krate = scaffold(dir.path(), "live-fx");
-    let mut child = overdub()
-        .args(["dev", "--device", "null", "--json", "--input", "noise"])
-        .current_dir(&krate)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut dev = ChildGuard::spawn(
+        overdub()
+            .args(["dev", "--device", "null", "--json", "--input", "noise"])
+            .current_dir(&krate)
+            .stdout(Stdio::piped()),
+    );
+    let stdout = dev.child().stdout.take().unwrap();
     let (send, lines) = mpsc::channel();
     let reader = std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -41,27 +34,32 @@ fn dev_json_picks_up_an_edit_and_reports_the_reload_with_timings() {
             }
         }
     });
+    let mut events = EventLog::new(lines, test_deadline());
 
-    let ready = wait_for(&lines, "ready");
+    let ready = events.wait_for("ready", is("ready"));
     assert!(ready["device"].as_str().unwrap().starts_with("null device"), "{ready}");
     let lib = krate.join("src/lib.rs");
     let source = std::fs::read_to_string(&lib).unwrap();
     std::fs::write(&lib, source.replace("level.next_value();", "level.next_value() * 0.25;")).unwrap();
 
-    let built = wait_for(&lines, "built");
+    // The library watcher often sees the new file before cargo has exited: `swapped` may come before `built`.
+    let swapped = events.wait_for("swapped", is("swapped"));
+    let built = events.wait_for("built", is("built"));
     assert_eq!(built["ok"], true);
-    let swapped = wait_for(&lines, "swapped");
     assert_eq!(swapped["state"], "kept", "a code-only edit keeps the state: {swapped}");
     for phase in ["build_ms", "settle_ms", "load_ms", "prepare_ms", "swap_ms", "reload_ms"] {
         assert!(swapped[phase].as_f64().is_some_and(|ms| ms >= 0.0), "{phase} missing: {swapped}");
     }
-    let meter = wait_for(&lines, "meter");
+    // Lines are printed in order: the second meter after the swap measured only the new code.
+    let swapped_at = events.position(|line| *line == swapped).expect("it was received");
+    events.wait_for_after(swapped_at, "a meter after the swap", is("meter"));
+    let meter = events.wait_for_after(swapped_at, "a second meter after the swap", is("meter"));
     assert!(meter["peak_dbfs"].as_f64().unwrap() < -6.0, "the new code plays at a quarter: {meter}");
 
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill").args(["-INT", &dev.child().id().to_string()]).status().unwrap();
     assert!(status.success());
-    wait_for(&lines, "interrupted");
-    assert!(child.wait().unwrap().success(), "Ctrl-C exits cleanly");
+    events.wait_for("interrupted", is("interrupted"));
+    assert!(dev.child().wait().unwrap().success(), "Ctrl-C exits cleanly");
     reader.join().unwrap();
 }
 

@@ -20,12 +20,10 @@ fn a_new_effect_and_instrument_pass_their_own_cargo_test() {
     let dir = tempfile::tempdir().unwrap();
     for (name, instrument) in [("tested-fx", false), ("tested-synth", true)] {
         let krate = new(dir.path(), name, instrument);
-        let output = cargo()
-            .arg("test")
-            .env("CARGO_TARGET_DIR", target_dir())
-            .current_dir(&krate)
-            .output()
-            .expect("cargo runs");
+        let output = overdub_testkit::output_within(
+            cargo().arg("test").env("CARGO_TARGET_DIR", target_dir()).current_dir(&krate),
+            overdub_testkit::test_deadline(),
+        );
         let text = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "cargo test of {name} failed:\n{text}\n{}", stderr(&output));
         assert!(text.contains("test result: ok. 1 passed"), "{name} ran no test:\n{text}");

@@ -36,14 +36,14 @@ fn a_rebuilt_library_is_picked_up_without_calling_reload() {
     assert_eq!(state, StateOutcome::Kept);
     assert!(!params_changed && !crossfaded);
     assert!(timings.load > Duration::ZERO && timings.total() < Duration::from_secs(5), "{timings:?}");
-    assert!(matches!(player.seen[0], ReloadEvent::Detected { .. }), "{:?}", player.seen);
-    assert!(player.seen.iter().any(|e| matches!(e, ReloadEvent::Loaded { .. })));
+    assert!(matches!(player.reports.seen()[0], ReloadEvent::Detected { .. }), "{:?}", player.reports.seen());
+    assert!(player.reports.seen().iter().any(|e| matches!(e, ReloadEvent::Loaded { .. })));
 
     let swapped_at = player.output.len();
     player.play_until_quiet(&sine, Duration::from_millis(100));
     assert_output(&player, swapped_at, |x| x * 2.0 + 0.5);
-    let swaps = player.seen.iter().filter(|e| matches!(e, ReloadEvent::Swapped { .. })).count();
-    assert_eq!(swaps, 1, "one build, one swap: {:?}", player.seen);
+    let swaps = player.count(|e| matches!(e, ReloadEvent::Swapped { .. }));
+    assert_eq!(swaps, 1, "one build, one swap: {:?}", player.reports.seen());
     assert_eq!(player.shell.params().values()[0], 2.0, "parameter values survive");
     assert_eq!(player.allocations, 0, "the audio thread allocated");
 }
@@ -327,7 +327,7 @@ fn a_cargo_style_replace_is_loaded_once() {
     std::fs::hard_link(fixture("tone_v2"), &ws.library).unwrap();
     player.play_until_swapped(&sine);
     player.play_until_quiet(&sine, Duration::from_millis(100));
-    let detected = player.seen.iter().filter(|e| matches!(e, ReloadEvent::Detected { .. })).count();
-    let unchanged = player.seen.iter().filter(|e| matches!(e, ReloadEvent::Unchanged { .. })).count();
-    assert_eq!((detected, unchanged), (1, 0), "{:?}", player.seen);
+    let detected = player.count(|e| matches!(e, ReloadEvent::Detected { .. }));
+    let unchanged = player.count(|e| matches!(e, ReloadEvent::Unchanged { .. }));
+    assert_eq!((detected, unchanged), (1, 0), "{:?}", player.reports.seen());
 }

@@ -7,24 +7,21 @@ use overdub_abi::Event;
 use overdub_abi::alloc_counter::count_allocations;
 use overdub_loader::{HotOptions, HotShell, ReloadEvent};
 use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
+use overdub_testkit::{EventLog, test_deadline};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
-
-/// How long a test waits for the pipeline before failing.
-const PATIENCE: Duration = Duration::from_secs(30);
 
 pub struct Player {
     pub shell: HotShell,
-    reports: Receiver<ReloadEvent>,
+    /// Every event received, in order, each claimed by at most one wait; waits end at the test's deadline.
+    pub reports: EventLog<ReloadEvent>,
     block: AudioBlock,
     /// Steady time of the next block.
     pub time: u64,
     /// Left input and output of every block played.
     pub input: Vec<f32>,
     pub output: Vec<f32>,
-    /// Every event received, in order.
-    pub seen: Vec<ReloadEvent>,
     /// Allocations made while processing, over all blocks.
     pub allocations: u64,
     /// Events for the next block (sent once).
@@ -39,12 +36,11 @@ impl Player {
         shell.activate(ProcessConfig::stereo(48_000.0, BLOCK)).expect("activate");
         Self {
             shell,
-            reports,
+            reports: EventLog::new(reports, test_deadline()),
             block: AudioBlock::new(2, 2, BLOCK),
             time: 0,
             input: Vec::new(),
             output: Vec::new(),
-            seen: Vec::new(),
             allocations: 0,
             events: Vec::with_capacity(16),
         }
@@ -77,21 +73,19 @@ impl Player {
     }
 
     /// Plays blocks, each followed by up to a millisecond of waiting for events (the block clock), until an
-    /// event `wanted` accepts arrives; returns it.
+    /// event `wanted` accepts has arrived (now or earlier, unless an earlier wait claimed it); returns it.
     pub fn play_until(
         &mut self,
         signal: &impl Fn(u64) -> f32,
         wanted: impl Fn(&ReloadEvent) -> bool,
     ) -> ReloadEvent {
-        let deadline = Instant::now() + PATIENCE;
         loop {
-            self.block(signal);
-            if let Some(event) = self.next_event(Duration::from_millis(1))
-                && wanted(&event)
-            {
+            if let Some(event) = self.reports.claim(&wanted) {
                 return event;
             }
-            assert!(Instant::now() < deadline, "no such event; saw {:#?}", self.seen);
+            self.reports.deadline().check(|| format!("no such event; saw {:#?}", self.reports.seen()));
+            self.block(signal);
+            self.reports.pump(Duration::from_millis(1));
         }
     }
 
@@ -100,28 +94,23 @@ impl Player {
         self.play_until(signal, |e| matches!(e, ReloadEvent::Swapped { .. }))
     }
 
-    fn next_event(&mut self, wait: Duration) -> Option<ReloadEvent> {
-        match self.reports.recv_timeout(wait) {
-            Ok(event) => {
-                self.seen.push(event.clone());
-                Some(event)
-            }
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => panic!("the shell stopped reporting"),
-        }
-    }
-
     /// Plays on until no event has arrived for `quiet` of playing: the pipeline has settled.
     pub fn play_until_quiet(&mut self, signal: &impl Fn(u64) -> f32, quiet: Duration) {
-        let deadline = Instant::now() + PATIENCE;
         let mut last = Instant::now();
         while last.elapsed() < quiet {
             self.block(signal);
-            if self.next_event(Duration::from_millis(1)).is_some() {
+            if self.reports.pump(Duration::from_millis(1)) {
                 last = Instant::now();
             }
-            assert!(Instant::now() < deadline, "the pipeline never settled: {:#?}", self.seen);
+            self.reports
+                .deadline()
+                .check(|| format!("the pipeline never settled: {:#?}", self.reports.seen()));
         }
+    }
+
+    /// Events received so far that `wanted` accepts.
+    pub fn count(&self, wanted: impl Fn(&ReloadEvent) -> bool) -> usize {
+        self.reports.count(wanted)
     }
 }
 
