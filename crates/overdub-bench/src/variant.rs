@@ -36,7 +36,8 @@ impl Build {
     }
 
     /// Writes variant `index` for `purpose` beside `path` and renames it over `path`, as a linker does;
-    /// returns when it landed.
+    /// returns when it landed: the moment just before the rename, since the reload it starts may finish
+    /// before this thread runs again (the audio thread it races runs at real-time priority).
     ///
     /// Written straight from the bytes, without a copy: a linker is another process, and a large allocation
     /// and free here would contend for this process's memory map with the audio thread, which a linker
@@ -53,7 +54,8 @@ impl Build {
         file.write_all(&stamp).expect("write the new build");
         file.write_all(&self.bytes[self.stamp.end..]).expect("write the new build");
         drop(file);
+        let landed = Instant::now();
         std::fs::rename(&temp, path).expect("move the new build into place");
-        Instant::now()
+        landed
     }
 }
