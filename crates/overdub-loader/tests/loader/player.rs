@@ -4,7 +4,7 @@
 
 use crate::common::BLOCK;
 use overdub_abi::Event;
-use overdub_abi::alloc_counter::count_allocations;
+use overdub::alloc_counter::count_allocations;
 use overdub_loader::{HotOptions, HotShell, ReloadEvent};
 use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
 use overdub_testkit::{EventLog, test_deadline};
