@@ -175,7 +175,10 @@ mod tests {
                 *sample += channel as f32 * 100.0;
             }
         }
-        assert_eq!(seen, [(0, Some(2.0), Some(20.0), Some(0.0), None), (1, Some(3.0), Some(30.0), Some(0.0), None)]);
+        assert_eq!(
+            seen,
+            [(0, Some(2.0), Some(20.0), Some(0.0), None), (1, Some(3.0), Some(30.0), Some(0.0), None)]
+        );
         assert_eq!(outputs[0], [0.0, 2.0, 3.0]);
         assert_eq!(outputs[1], [0.0, 120.0, 130.0]);
         assert_eq!(outputs[2], [9.0, 200.0, 200.0], "a channel without input starts silent");

@@ -18,7 +18,8 @@ pub const DESCRIPTION_FILE: &str = "overdub_plugin.rs";
 /// With the reason, when the logic crate cannot be found or names no plugin: that fails the build, which is
 /// how a build script reports.
 pub fn clap_wrapper() {
-    let env = |key: &str| std::env::var_os(key).unwrap_or_else(|| panic!("cargo sets {key} for build scripts"));
+    let env =
+        |key: &str| std::env::var_os(key).unwrap_or_else(|| panic!("cargo sets {key} for build scripts"));
     let wrapper = PathBuf::from(env("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let out_dir = PathBuf::from(env("OUT_DIR"));
     let logic = logic_crate_of(&wrapper).unwrap_or_else(|error| panic!("overdub: {error}"));

@@ -50,7 +50,9 @@ pub enum ManifestError {
         message: String,
     },
     /// A key is missing or of the wrong type.
-    #[error("{path}: {problem} (the plugin is named in `[package.metadata.overdub]`, e.g. id = \"com.example.my-plugin\" and name = \"My Plugin\")")]
+    #[error(
+        "{path}: {problem} (the plugin is named in `[package.metadata.overdub]`, e.g. id = \"com.example.my-plugin\" and name = \"My Plugin\")"
+    )]
     Invalid {
         /// The manifest.
         path: PathBuf,
@@ -69,12 +71,14 @@ impl PluginManifest {
 
     /// Parses manifest text; `path` is for messages and [`PluginManifest::path`].
     pub fn parse(text: &str, path: &Path) -> Result<Self, ManifestError> {
-        let doc: DocumentMut = text
-            .parse()
-            .map_err(|e: toml_edit::TomlError| ManifestError::Parse { path: path.to_owned(), message: e.to_string() })?;
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| ManifestError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
         let invalid = |problem: String| ManifestError::Invalid { path: path.to_owned(), problem };
         let package = doc.get("package").ok_or_else(|| invalid("there is no [package]".to_owned()))?;
-        let package_name = str_at(package, "name").ok_or_else(|| invalid("[package] has no name".to_owned()))?;
+        let package_name =
+            str_at(package, "name").ok_or_else(|| invalid("[package] has no name".to_owned()))?;
         let lib_name = doc
             .get("lib")
             .and_then(|lib| str_at(lib, "name"))
@@ -191,8 +195,10 @@ mod tests {
         assert!(err.to_string().contains("no [package.metadata.overdub]"), "{err}");
         let err = parse("[package]\nname = \"x\"\n[package.metadata.overdub]\nname = \"X\"\n").unwrap_err();
         assert!(err.to_string().contains("has no `id`"), "{err}");
-        let err = parse("[package]\nname = \"x\"\n[package.metadata.overdub]\nid = \"a\"\nname = \"X\"\ninputs = -1\n")
-            .unwrap_err();
+        let err = parse(
+            "[package]\nname = \"x\"\n[package.metadata.overdub]\nid = \"a\"\nname = \"X\"\ninputs = -1\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("`inputs` is not a channel count"), "{err}");
     }
 }

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 /// `$krate::Identity { id, name }` from `[package.metadata.overdub]`, tracked by the compiler so an edit of
 /// the manifest rebuilds the crate.
 pub(crate) fn expand(krate: &TokenStream) -> syn::Result<TokenStream> {
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
-        .ok_or_else(|| syn::Error::new(Span::call_site(), "CARGO_MANIFEST_DIR is not set: build with cargo"))?;
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or_else(|| {
+        syn::Error::new(Span::call_site(), "CARGO_MANIFEST_DIR is not set: build with cargo")
+    })?;
     let path = PathBuf::from(dir).join("Cargo.toml");
     let manifest = PluginManifest::read(&path).map_err(|error| syn::Error::new(Span::call_site(), error))?;
     let (id, name) = (&manifest.id, &manifest.name);

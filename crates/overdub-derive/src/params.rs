@@ -77,7 +77,11 @@ pub(crate) fn expand(input: &DeriveInput, overdub: &TokenStream) -> syn::Result<
             }
             Kind::Int | Kind::Bool => {
                 let ty = if d.kind == Kind::Int { quote!(IntParam) } else { quote!(BoolParam) };
-                let convert = if d.kind == Kind::Int { quote!(#initial.round() as i32) } else { quote!(#initial >= 0.5) };
+                let convert = if d.kind == Kind::Int {
+                    quote!(#initial.round() as i32)
+                } else {
+                    quote!(#initial >= 0.5)
+                };
                 new.push(quote!(#member: #overdub::#ty::new(#convert)));
                 begin.push(quote! {
                     if let ::core::option::Option::Some(&value) = values.get(#index) {
@@ -156,7 +160,9 @@ fn declare(field: &syn::Field) -> syn::Result<Declared> {
         },
         _ => None,
     }
-    .ok_or_else(|| syn::Error::new_spanned(&field.ty, "a parameter is a FloatParam, an IntParam or a BoolParam"))?;
+    .ok_or_else(|| {
+        syn::Error::new_spanned(&field.ty, "a parameter is a FloatParam, an IntParam or a BoolParam")
+    })?;
     let attr = field.attrs.iter().find(|a| a.path().is_ident("param")).ok_or_else(|| {
         syn::Error::new_spanned(&member, "declare the parameter with #[param(id = \"...\", ...)]")
     })?;
@@ -196,7 +202,10 @@ fn declare(field: &syn::Field) -> syn::Result<Declared> {
         Ok(())
     })?;
     if !has_id || d.id.value().is_empty() {
-        return Err(syn::Error::new_spanned(attr, "a parameter needs a stable string id: #[param(id = \"...\")]"));
+        return Err(syn::Error::new_spanned(
+            attr,
+            "a parameter needs a stable string id: #[param(id = \"...\")]",
+        ));
     }
     if kind == Kind::Int && d.range.is_none() {
         return Err(syn::Error::new_spanned(attr, "an IntParam needs a range, e.g. range = 1..=16"));

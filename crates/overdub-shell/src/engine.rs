@@ -6,8 +6,8 @@ use crate::held::{HELD_NOTES, HeldNotes};
 use crate::params::ParamSet;
 use crate::saved_state::SavedState;
 use overdub_abi::{
-    AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues, ProcessBlock,
-    ProcessStatus, StateSink, Transport,
+    AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues,
+    ProcessBlock, ProcessStatus, StateSink, Transport,
 };
 use std::ops::DerefMut;
 

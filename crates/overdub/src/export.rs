@@ -75,9 +75,8 @@ macro_rules! __export_create {
         #[doc(hidden)]
         #[unsafe(no_mangle)]
         pub fn overdub_create() -> $crate::abi::Outcome<::std::boxed::Box<dyn $crate::abi::LogicObject>> {
-            $crate::Guarded::<$logic>::create().map(|logic| {
-                ::std::boxed::Box::new(logic) as ::std::boxed::Box<dyn $crate::abi::LogicObject>
-            })
+            $crate::Guarded::<$logic>::create()
+                .map(|logic| ::std::boxed::Box::new(logic) as ::std::boxed::Box<dyn $crate::abi::LogicObject>)
         }
 
         #[doc(hidden)]

@@ -34,7 +34,6 @@ impl<T: Identified> Guarded<T> {
 }
 
 impl<T: PluginLogic> Guarded<T> {
-
     /// The author's logic.
     pub fn logic(&self) -> &T {
         &self.logic
@@ -67,7 +66,11 @@ unsafe impl<T: PluginLogic> StateLayout for Guarded<T> {
 /// Runs the author's `process` on one window: the parameters take the shell's values first and finish the
 /// window after, so glides keep time whatever `process` read.
 #[inline]
-fn run_window<T: PluginLogic>(logic: &mut T, params: &mut T::Params, block: &mut ProcessBlock<'_>) -> ProcessStatus {
+fn run_window<T: PluginLogic>(
+    logic: &mut T,
+    params: &mut T::Params,
+    block: &mut ProcessBlock<'_>,
+) -> ProcessStatus {
     let frames = block.buffer.frames();
     params.begin_window(block.params.as_slice(), frames, block.sample_rate);
     let mut ctx = Process {
@@ -86,7 +89,12 @@ fn run_window<T: PluginLogic>(logic: &mut T, params: &mut T::Params, block: &mut
 impl<T: Identified> LogicObject for Guarded<T> {
     fn info(&mut self) -> Outcome<LogicInfo> {
         let identity = T::IDENTITY;
-        Ok(LogicInfo { id: identity.id, name: identity.name, params: T::Params::INFOS, on_fault: T::ON_FAULT })
+        Ok(LogicInfo {
+            id: identity.id,
+            name: identity.name,
+            params: T::Params::INFOS,
+            on_fault: T::ON_FAULT,
+        })
     }
 
     #[inline]

@@ -6,7 +6,9 @@ use crate::host::{Plugin, Running, describe, entry, param_event};
 use clack_extensions::params::ParamRescanFlags;
 use clack_host::prelude::*;
 use overdub::param_id;
-use overdub_testkit::{dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline, workspace_root};
+use overdub_testkit::{
+    dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline, workspace_root,
+};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -141,7 +143,10 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
 fn a_hot_plugin_knows_its_identity_from_the_manifest_before_any_logic_library_exists() {
     let plugin = hot_plugin();
     let profile = workspace_root().join("target").join("clap-tests").join("hot").join("debug");
-    assert!(!profile.join(dylib_file_name("gain")).exists(), "the hot build neither built nor linked the logic");
+    assert!(
+        !profile.join(dylib_file_name("gain")).exists(),
+        "the hot build neither built nor linked the logic"
+    );
     let (id, name, features) = describe(&entry(&plugin));
     assert_eq!(id, "dev.overdub.examples.gain.hot", "the id of examples/gain/Cargo.toml, marked hot");
     assert_eq!(name, "Overdub Gain (hot)");

@@ -5,8 +5,8 @@ use crate::build::{EXAMPLES, static_plugin};
 use crate::host::{Plugin, Running, describe, entry, param_event};
 use clack_extensions::params::ParamRescanFlags;
 use clack_host::events::event_types::{MidiEvent, NoteOffEvent, NoteOnEvent};
-use overdub::param_id;
 use clack_host::prelude::*;
+use overdub::param_id;
 
 const GAIN_ID: u32 = param_id("gain");
 const TIME_ID: u32 = param_id("time");

@@ -156,7 +156,8 @@ mod tests {
         assert_eq!((parsed.id.as_str(), parsed.name.as_str()), ("com.example.my-synth", "My Synth"));
         assert_eq!(parsed.features, ["instrument", "synthesizer", "stereo"]);
         assert!(parsed.instrument && parsed.inputs == 0);
-        let effect = overdub_build::PluginManifest::parse(&fill(CARGO_TOML, "my-fx", false), Path::new("x")).unwrap();
+        let effect =
+            overdub_build::PluginManifest::parse(&fill(CARGO_TOML, "my-fx", false), Path::new("x")).unwrap();
         assert!(!effect.instrument && effect.inputs == 2);
         assert!(fill(CLAP_LIB, "my-fx", false).contains("export_clap!(my_fx::MyFx);"));
         assert!(fill(CLAP_BUILD, "my-fx", false).contains("overdub_build::clap_wrapper();"));

@@ -44,7 +44,9 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
         Tail::Rendered(tail) => {
             format!(", the logic's tail of {:.2} s included", tail as f64 / f64::from(sample_rate))
         }
-        Tail::Cut => format!(", the logic kept asking for more; cut {INFINITE_TAIL_SECONDS} s after the input"),
+        Tail::Cut => {
+            format!(", the logic kept asking for more; cut {INFINITE_TAIL_SECONDS} s after the input")
+        }
     };
     eprintln!(
         "rendered {} frames ({:.2} s at {sample_rate} Hz, {channels} ch{tail_note}) through {} in {:.2} s: {}",
@@ -74,13 +76,12 @@ pub enum Tail {
     Cut,
 }
 
-/// How many frames after `done` frames of input the logic's last block asks for: the rest of a reported tail
-/// (counted from where the input ended), or to be kept going while it says so, up to `cap` frames.
-fn tail_left(status: ProcessStatus, tail_start: usize, done: usize, cap: usize) -> usize {
-    let rendered = done - tail_start;
+/// How many more frames the logic's last block asks for, `rendered` frames after the input ended: the rest of
+/// the tail it reported, or more while it asks to be kept alive, up to `cap` frames after the input.
+fn tail_left(status: ProcessStatus, rendered: usize, cap: usize) -> usize {
     match status {
         ProcessStatus::Normal => 0,
-        ProcessStatus::Tail { samples } => (samples as usize).min(cap).saturating_sub(rendered),
+        ProcessStatus::Tail { samples } => (samples as usize).saturating_sub(rendered),
         ProcessStatus::KeepAlive => cap.saturating_sub(rendered),
     }
 }
@@ -133,11 +134,10 @@ pub fn render(
         left = match start.checked_sub(frames) {
             None => frames - start,
             Some(rendered) => {
-                let more = tail_left(status, frames, start, cap);
-                tail = match (more, rendered) {
-                    (0, 0) => Tail::None,
-                    (0, _) => Tail::Rendered(rendered),
-                    _ if rendered + more >= cap => Tail::Cut,
+                let more = tail_left(status, rendered, cap);
+                tail = match (more, rendered, status) {
+                    (0, 0, _) => Tail::None,
+                    (0, _, ProcessStatus::KeepAlive) => Tail::Cut,
                     _ => Tail::Rendered(rendered),
                 };
                 more
@@ -155,11 +155,15 @@ mod tests {
     #[test]
     fn the_tail_the_status_reports_is_counted_from_the_end_of_the_input() {
         let tail = ProcessStatus::Tail { samples: 500 };
-        assert_eq!(tail_left(tail, 1000, 1000, 10_000), 500);
-        assert_eq!(tail_left(tail, 1000, 1300, 10_000), 200, "later blocks do not extend it");
-        assert_eq!(tail_left(ProcessStatus::Normal, 1000, 1000, 10_000), 0);
-        assert_eq!(tail_left(ProcessStatus::KeepAlive, 1000, 1200, 10_000), 9800, "kept going to the cap");
-        assert_eq!(tail_left(ProcessStatus::Tail { samples: u32::MAX }, 0, 0, 10_000), 10_000);
+        assert_eq!(tail_left(tail, 0, 10_000), 500);
+        assert_eq!(tail_left(tail, 300, 10_000), 200, "later blocks do not extend it");
+        assert_eq!(tail_left(ProcessStatus::Normal, 0, 10_000), 0);
+        assert_eq!(tail_left(ProcessStatus::KeepAlive, 200, 10_000), 9800, "kept going up to the cap");
+        assert_eq!(
+            tail_left(ProcessStatus::Tail { samples: 20_000 }, 0, 10_000),
+            20_000,
+            "a finite tail whole"
+        );
     }
 
     #[test]

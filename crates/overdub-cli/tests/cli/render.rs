@@ -1,6 +1,6 @@
 //! `overdub new` and `overdub render`: offline output matches the logic's arithmetic to the sample.
 
-use crate::common::{repo, run, scaled, scaffold, stderr, test_wav};
+use crate::common::{repo, run, scaffold, scaled, stderr, test_wav};
 
 #[test]
 fn render_of_a_new_scaffold_gives_its_expected_samples() {

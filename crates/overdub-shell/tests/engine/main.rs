@@ -247,3 +247,67 @@ fn the_allocation_counter_sees_allocations() {
     assert_eq!(v.len(), 100);
     assert!(allocations >= 1);
 }
+
+#[derive(Params)]
+struct GlideParams {
+    #[param(id = "level", range = 0.0..=10.0, default = 1.0, smooth_ms = 1.0)]
+    level: FloatParam,
+}
+
+/// Writes its glided level into every output sample.
+#[derive(DspState)]
+struct Glide;
+
+impl Identified for Glide {
+    const IDENTITY: Identity = Identity { id: "test.glide", name: "Glide" };
+}
+
+impl PluginLogic for Glide {
+    type Params = GlideParams;
+    fn create() -> Self {
+        Self
+    }
+    fn process(&mut self, ctx: &mut Process<'_, GlideParams>) -> ProcessStatus {
+        for mut frame in ctx.buffer.frames_mut() {
+            frame.fill(ctx.params.level.next());
+        }
+        ProcessStatus::Normal
+    }
+}
+
+#[test]
+fn a_typed_parameter_glides_from_its_exact_sample_over_the_declared_time_at_the_activated_rate() {
+    for rate in [48_000.0, 96_000.0] {
+        let mut shell = StaticShell::<Glide>::new().unwrap();
+        shell.set_param(LEVEL_ID, 2.0).unwrap();
+        shell.activate(ProcessConfig::stereo(rate, 512)).unwrap();
+        let mut block = AudioBlock::new(0, 2, 512);
+        run(&mut shell, &mut block, 512, &[]);
+        assert!(block.output(0).iter().all(|&s| s == 2.0), "a value set before activation is not glided to");
+        run(&mut shell, &mut block, 512, &[param_event(10, LEVEL_ID, 4.0)]);
+        let glide = (rate / 1000.0) as usize;
+        let out = block.output(1);
+        assert!(out[..10].iter().all(|&s| s == 2.0), "{rate}: nothing moves before the event's sample");
+        assert!(
+            out[10] > 2.0 && out[10] < 2.1,
+            "{rate}: the glide starts at the event's sample: {}",
+            out[10]
+        );
+        assert!(out[10..10 + glide].windows(2).all(|w| w[1] > w[0]), "{rate}: rising for 1 ms");
+        assert!(out[10 + glide - 1..].iter().all(|&s| s == 4.0), "{rate}: arrived after 1 ms");
+    }
+}
+
+#[test]
+fn a_glide_keeps_time_across_blocks_and_allocates_nothing() {
+    let mut shell = active::<Glide>();
+    let mut block = AudioBlock::new(0, 1, 512);
+    run(&mut shell, &mut block, 16, &[]);
+    let ((), allocations) = count_allocations(|| {
+        run(&mut shell, &mut block, 16, &[param_event(0, LEVEL_ID, 9.0)]);
+        run(&mut shell, &mut block, 16, &[]);
+    });
+    assert_eq!(allocations, 0);
+    let expected = 1.0 + 8.0 * 32.0 / 48.0;
+    assert!((block.output(0)[15] - expected).abs() < 1e-4, "{} after 32 of 48 samples", block.output(0)[15]);
+}

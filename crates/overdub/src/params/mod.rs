@@ -41,6 +41,9 @@ pub trait Params: StateLayout + Send + Sized + 'static {
     fn end_window(&mut self);
 }
 
+#[cfg(test)]
+mod tests;
+
 impl Params for () {
     const INFOS: &'static [ParamInfo] = &[];
     fn new() -> Self {}

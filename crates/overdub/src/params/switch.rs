@@ -54,7 +54,9 @@ impl BoolParam {
 unsafe impl StateLayout for IntParam {
     fn describe(out: &mut LayoutWriter) {
         let IntParam { value: _ } = IntParam::new(0);
-        out.structure::<Self>("IntParam", |out| out.field::<i32>("value", core::mem::offset_of!(Self, value)));
+        out.structure::<Self>("IntParam", |out| {
+            out.field::<i32>("value", core::mem::offset_of!(Self, value))
+        });
     }
 }
 
@@ -62,6 +64,8 @@ unsafe impl StateLayout for IntParam {
 unsafe impl StateLayout for BoolParam {
     fn describe(out: &mut LayoutWriter) {
         let BoolParam { value: _ } = BoolParam::new(false);
-        out.structure::<Self>("BoolParam", |out| out.field::<bool>("value", core::mem::offset_of!(Self, value)));
+        out.structure::<Self>("BoolParam", |out| {
+            out.field::<bool>("value", core::mem::offset_of!(Self, value))
+        });
     }
 }

@@ -12,8 +12,8 @@
 //!          | count:u8 value*                        (Tuple)
 //! ```
 
-use overdub_abi::{StateError, StateSink};
 use core::fmt;
+use overdub_abi::{StateError, StateSink};
 
 /// Opens every saved DSP state.
 pub(crate) const MAGIC: &[u8; 4] = b"ovds";
@@ -300,7 +300,10 @@ impl<'a> StateReader<'a> {
             .ok()
             .filter(|&n| n.checked_mul(bytes_each.max(1)).is_some_and(|len| len <= self.remaining()));
         fits.ok_or_else(|| {
-            StateError::invalid(format_args!("a count of {count} at offset {} exceeds the state", self.position))
+            StateError::invalid(format_args!(
+                "a count of {count} at offset {} exceeds the state",
+                self.position
+            ))
         })
     }
 

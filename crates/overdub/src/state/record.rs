@@ -1,7 +1,7 @@
 //! Structs in saved DSP state: each field under its name, so a new build finds the fields it still has.
 
-use super::format::{Kind, StateReader, StateWriter, type_changed};
 use super::DspState;
+use super::format::{Kind, StateReader, StateWriter, type_changed};
 use overdub_abi::StateError;
 
 /// Writes one struct's fields; made by [`StateWriter::record`].

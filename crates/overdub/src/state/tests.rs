@@ -1,6 +1,6 @@
 //! Derived DSP state between two builds of a logic: the same struct before and after an edit.
 
-use crate::state::{load_memory, save_memory, StateWriter};
+use crate::state::{StateWriter, load_memory, save_memory};
 use crate::{DspState, StateError};
 use overdub_abi::StateSink;
 
@@ -55,7 +55,8 @@ fn fields_move_by_name_with_added_ones_fresh_and_removed_ones_skipped() {
         gone: -1,
         voices: [Voice { key: 60, phase: 0.5 }, Voice { key: 64, phase: 0.25 }],
     };
-    let fresh = after::Delay { added: 9.0, voices: [Voice::default(); 3], write: 0, lines: vec![vec![0.0; 3]; 2] };
+    let fresh =
+        after::Delay { added: 9.0, voices: [Voice::default(); 3], write: 0, lines: vec![vec![0.0; 3]; 2] };
     let new = migrate(&old, fresh).unwrap();
     assert_eq!(new.added, 9.0, "a field the old build lacked keeps its fresh value");
     assert_eq!(new.write, 7);

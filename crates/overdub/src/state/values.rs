@@ -1,8 +1,8 @@
 //! [`DspState`] for the types DSP memory is made of: numbers, `bool`, `char`, and lists, arrays, boxes,
 //! options and tuples of them.
 
-use super::format::{Kind, StateReader, StateWriter, type_changed};
 use super::DspState;
+use super::format::{Kind, StateReader, StateWriter, type_changed};
 use overdub_abi::StateError;
 
 macro_rules! primitives {

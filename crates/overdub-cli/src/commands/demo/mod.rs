@@ -120,7 +120,8 @@ fn copy_example(root: &Path, example: &Example, source: &str, dir: &Path) -> Res
     std::fs::create_dir_all(&src).map_err(CliError::io("create", &src))?;
     std::fs::write(src.join("lib.rs"), source).map_err(CliError::io("write", src.join("lib.rs")))?;
     let original = root.join("examples").join(example.name).join("Cargo.toml");
-    let identity = overdub_build::PluginManifest::read(&original).map_err(|e| CliError::Demo(e.to_string()))?;
+    let identity =
+        overdub_build::PluginManifest::read(&original).map_err(|e| CliError::Demo(e.to_string()))?;
     let manifest = format!(
         "[package]\nname = \"overdub-demo-{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
          [lib]\nname = \"{name}\"\ncrate-type = [\"cdylib\", \"rlib\"]\n\n[dependencies]\noverdub = {overdub}\n\n\
