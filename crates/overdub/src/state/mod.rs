@@ -10,6 +10,7 @@
 //! `#[derive(DspState)]` writes all of this; nothing is written by hand.
 
 mod format;
+mod kind;
 mod record;
 mod values;
 
