@@ -51,7 +51,7 @@ fn draw(pixels: &mut [u8], samples: &[f32], sample_rate: u32, marker: usize) -> 
     let ms = |frame: usize| (frame as f64 - marker as f64) * 1000.0 / f64::from(sample_rate.max(1));
     let (start, end) = (ms(0), ms(samples.len().max(1)));
     let peak = samples.iter().fold(0f32, |p, s| p.max(s.abs()));
-    let scale = if peak > 1.0 { f64::from(peak).ceil() } else { 1.0 };
+    let scale = scale_for(f64::from(peak));
     let root = BitMapBackend::with_buffer(pixels, (WIDTH, HEIGHT)).into_drawing_area();
     let mut chart = ChartBuilder::on(&root)
         .caption("Output around the swap to the new build", ("sans-serif", 22))
@@ -101,9 +101,26 @@ fn draw(pixels: &mut [u8], samples: &[f32], sample_rate: u32, marker: usize) -> 
     root.present().map_err(|e| e.to_string())
 }
 
+/// The amplitude the plot spans either side of zero: the first of 1, 2, 5 × a power of ten above `peak`, so a
+/// quiet tail fills the picture and the scale stays readable.
+fn scale_for(peak: f64) -> f64 {
+    let peak = peak.max(1e-4) * 1.05;
+    let decade = 10f64.powf(peak.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * decade).find(|&s| s >= peak).unwrap_or(10.0 * decade)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scale_is_a_round_number_just_above_the_peak() {
+        assert_eq!(scale_for(0.06), 0.1);
+        assert!((scale_for(0.15) - 0.2).abs() < 1e-12);
+        assert_eq!(scale_for(0.9), 1.0);
+        assert_eq!(scale_for(1.5), 2.0);
+        assert!(scale_for(0.0) > 0.0);
+    }
 
     #[test]
     fn draws_a_png_with_axes_legend_and_the_wave() {

@@ -40,11 +40,11 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     let (output, tail) = render(&mut shell, input.as_ref(), notes, sample_rate, frames, block, channels);
     wav::write(&args.output, &output)?;
     let tail_note = match tail {
-        Tail::None => String::new(),
-        Tail::Rendered(tail) => {
+        RenderedTail::None => String::new(),
+        RenderedTail::Frames(tail) => {
             format!(", the logic's tail of {:.2} s included", tail as f64 / f64::from(sample_rate))
         }
-        Tail::Cut => {
+        RenderedTail::Cut => {
             format!(", the logic kept asking for more; cut {INFINITE_TAIL_SECONDS} s after the input")
         }
     };
@@ -67,11 +67,11 @@ fn length(input: usize, notes: Option<usize>, sample_rate: u32) -> usize {
 
 /// What was rendered after the input and notes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tail {
+pub enum RenderedTail {
     /// Nothing: the logic's output stopped with its input.
     None,
     /// This many frames of the tail the logic reported.
-    Rendered(usize),
+    Frames(usize),
     /// The logic asked to be kept alive past the cap.
     Cut,
 }
@@ -96,7 +96,7 @@ pub fn render(
     frames: usize,
     block: usize,
     channels: usize,
-) -> (wav::Audio, Tail) {
+) -> (wav::Audio, RenderedTail) {
     let mut output = wav::Audio::silent(sample_rate, channels, 0);
     output.channels.iter_mut().for_each(|samples| samples.reserve(frames));
     let cap = INFINITE_TAIL_SECONDS as usize * sample_rate as usize;
@@ -111,7 +111,7 @@ pub fn render(
     };
     let mut start = 0;
     let mut left = frames;
-    let mut tail = Tail::None;
+    let mut tail = RenderedTail::None;
     while left > 0 {
         let n = runner.max_block().min(left);
         for channel in 0..channels {
@@ -136,9 +136,9 @@ pub fn render(
             Some(rendered) => {
                 let more = tail_left(status, rendered, cap);
                 tail = match (more, rendered, status) {
-                    (0, 0, _) => Tail::None,
-                    (0, _, ProcessStatus::KeepAlive) => Tail::Cut,
-                    _ => Tail::Rendered(rendered),
+                    (0, 0, _) => RenderedTail::None,
+                    (0, _, ProcessStatus::KeepAlive) => RenderedTail::Cut,
+                    _ => RenderedTail::Frames(rendered),
                 };
                 more
             }

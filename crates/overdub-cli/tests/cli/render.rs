@@ -42,7 +42,7 @@ fn render_through_the_gain_example_matches_the_gain_to_the_sample() {
             "--output",
             "out.wav",
             "--param",
-            "Gain=-6 dB",
+            "gain=-6 dB",
             "--block",
             "64",
             "--crate",

@@ -32,6 +32,9 @@ impl FloatParam {
 
     /// The glided value for the next sample of this window.
     #[inline]
+    // Named like an iterator's `next` on purpose: one value per sample is what DSP code reads it as. The
+    // parameter is not an iterator (it never ends, and it is read inside a loop over frames, not looped over).
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> f32 {
         if self.window_left > 0 {
             self.window_left -= 1;

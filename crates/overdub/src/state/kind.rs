@@ -1,8 +1,8 @@
 //! The kind tag every saved value starts with: what the value is, so a reader can check it against the type
 //! it loads into, name both when they differ, and skip a value it has no field for.
 
-use overdub_abi::StateError;
 use core::fmt;
+use overdub_abi::StateError;
 
 /// What a saved value is.
 #[repr(u8)]
