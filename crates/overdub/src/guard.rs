@@ -204,4 +204,58 @@ mod tests {
     fn a_normal_return_passes_through() {
         assert_eq!(guard(|| 7), Ok(7));
     }
+
+    mod one_param {
+        use crate::prelude::*;
+        #[derive(Params)]
+        pub struct P {
+            #[param(id = "a", smooth_ms = 5.0)]
+            pub a: FloatParam,
+        }
+        #[derive(DspState)]
+        pub struct L;
+        impl PluginLogic for L {
+            type Params = P;
+            fn create() -> Self {
+                L
+            }
+            fn process(&mut self, _: &mut Process<'_, P>) -> ProcessStatus {
+                ProcessStatus::Normal
+            }
+        }
+    }
+
+    mod two_params {
+        use crate::prelude::*;
+        #[derive(Params)]
+        pub struct P {
+            #[param(id = "a", smooth_ms = 5.0)]
+            pub a: FloatParam,
+            #[param(id = "b")]
+            pub b: BoolParam,
+        }
+        #[derive(DspState)]
+        pub struct L;
+        impl PluginLogic for L {
+            type Params = P;
+            fn create() -> Self {
+                L
+            }
+            fn process(&mut self, _: &mut Process<'_, P>) -> ProcessStatus {
+                ProcessStatus::Normal
+            }
+        }
+    }
+
+    #[test]
+    fn the_parameters_are_part_of_the_layout_a_reload_adopts() {
+        assert_eq!(Guarded::<one_param::L>::fingerprint(), Guarded::<one_param::L>::fingerprint());
+        assert_ne!(
+            Guarded::<one_param::L>::fingerprint(),
+            Guarded::<two_params::L>::fingerprint(),
+            "a parameter added changes the layout, so its memory is not adopted"
+        );
+        let text = layout::LayoutWriter::of::<Guarded<one_param::L>>();
+        assert!(text.contains("params@") && text.contains("FloatParam"), "{text}");
+    }
 }

@@ -251,6 +251,8 @@ fn a_build_that_panics_right_after_switching_in_is_rolled_back() {
     player.shell.set_param(GAIN_ID, 2.0).unwrap();
     player.play(100, &sine);
     ws.install("tone_late_panic");
+    // Two swaps in any order with the roll-back report: the broken build in, the previous build back.
+    player.play_until_swapped(&sine);
     let rolled = player.play_until(&sine, |e| matches!(e, ReloadEvent::RolledBack { .. }));
     let ReloadEvent::RolledBack { reason, .. } = rolled else { unreachable!() };
     assert!(reason.contains("tone broke after"), "{reason}");
