@@ -18,9 +18,13 @@ pub(crate) fn expand(input: &DeriveInput, overdub: &TokenStream) -> syn::Result<
         Data::Struct(data) => {
             let (labels, members) = members(&data.fields);
             let count = labels.len() as u32;
-            let save = quote! {
-                let mut record = out.record(#count);
-                #( record.field(#labels, &self.#members); )*
+            let save = if labels.is_empty() {
+                quote! { let _ = out.record(0); }
+            } else {
+                quote! {
+                    let mut record = out.record(#count);
+                    #( record.field(#labels, &self.#members); )*
+                }
             };
             let load = quote! {
                 input.record(|name, value| match name {
@@ -47,10 +51,14 @@ pub(crate) fn expand(input: &DeriveInput, overdub: &TokenStream) -> syn::Result<
                     Fields::Unit => quote!(Self::#ident),
                 };
                 let count = labels.len() as u32;
-                saves.push(quote! {
-                    #pattern => {
-                        let mut fields = variant.record(#label, #count);
-                        #( fields.field(#labels, #bindings); )*
+                saves.push(if labels.is_empty() {
+                    quote! { #pattern => { let _ = variant.record(#label, 0); } }
+                } else {
+                    quote! {
+                        #pattern => {
+                            let mut fields = variant.record(#label, #count);
+                            #( fields.field(#labels, #bindings); )*
+                        }
                     }
                 });
                 loads.push(quote! {

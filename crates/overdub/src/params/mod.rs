@@ -2,6 +2,21 @@
 //! [`IntParam`] and [`BoolParam`] fields gives the host its parameter list and the logic typed, smoothed
 //! values.
 //!
+//! ```text
+//! #[param(id = "gain", name = "Gain", range = -60.0..=12.0, default = 0.0, unit = "dB", smooth_ms = 20.0)]
+//! pub gain: FloatParam,
+//! #[param(id = "voices", range = 1..=16, default = 8)]
+//! pub voices: IntParam,
+//! #[param(id = "bypass", bypass)]
+//! pub bypass: BoolParam,
+//! ```
+//!
+//! `id` is required and must never change: hosts store the number [`param_id`] derives from it, and two
+//! ids whose numbers collide fail the build. `name` defaults to the field's name in words (`dry_wet` is
+//! "Dry Wet"); `range` to `0.0..=1.0` (an `IntParam` needs one); `default` to the range's start; `unit` to
+//! none; `smooth_ms` (a `FloatParam`'s glide, read with [`FloatParam::next`]) to none; and the flags
+//! `bypass`, `hidden` and `read_only` to off. Every parameter is automatable.
+//!
 //! The values stay owned by the shell (they survive every reload). The logic library's guard keeps one
 //! instance of the struct beside the logic and brings it up to date with the shell's values at every
 //! processing window (the shell cuts blocks at each parameter change, so a window's values hold for all of
