@@ -205,47 +205,32 @@ mod tests {
         assert_eq!(guard(|| 7), Ok(7));
     }
 
-    mod one_param {
-        use crate::prelude::*;
-        #[derive(Params)]
-        pub struct P {
-            #[param(id = "a", smooth_ms = 5.0)]
-            pub a: FloatParam,
-        }
-        #[derive(DspState)]
-        pub struct L;
-        impl PluginLogic for L {
-            type Params = P;
-            fn create() -> Self {
-                L
+    /// A logic named `$name` that does nothing, with the parameters `$params`.
+    macro_rules! logic_with {
+        ($name:ident { $($field:tt)* }) => {
+            mod $name {
+                use crate::prelude::*;
+                #[derive(Params)]
+                pub struct P { $($field)* }
+                #[derive(DspState)]
+                pub struct L;
+                impl PluginLogic for L {
+                    type Params = P;
+                    fn create() -> Self {
+                        L
+                    }
+                    fn process(&mut self, _: &mut Process<'_, P>) -> ProcessStatus {
+                        ProcessStatus::Normal
+                    }
+                }
             }
-            fn process(&mut self, _: &mut Process<'_, P>) -> ProcessStatus {
-                ProcessStatus::Normal
-            }
-        }
+        };
     }
-
-    mod two_params {
-        use crate::prelude::*;
-        #[derive(Params)]
-        pub struct P {
-            #[param(id = "a", smooth_ms = 5.0)]
-            pub a: FloatParam,
-            #[param(id = "b")]
-            pub b: BoolParam,
-        }
-        #[derive(DspState)]
-        pub struct L;
-        impl PluginLogic for L {
-            type Params = P;
-            fn create() -> Self {
-                L
-            }
-            fn process(&mut self, _: &mut Process<'_, P>) -> ProcessStatus {
-                ProcessStatus::Normal
-            }
-        }
-    }
+    logic_with!(one_param { #[param(id = "a", smooth_ms = 5.0)] pub a: FloatParam, });
+    logic_with!(two_params {
+        #[param(id = "a", smooth_ms = 5.0)] pub a: FloatParam,
+        #[param(id = "b")] pub b: BoolParam,
+    });
 
     #[test]
     fn the_parameters_are_part_of_the_layout_a_reload_adopts() {
