@@ -1,18 +1,64 @@
 //! What reloading costs the process over many reloads (memory, files left), and how fast a library is hashed.
 
-use crate::build::release_library;
-use crate::reload::write_variant;
+use crate::build::{debug_size_build, release_library};
 use crate::report::Report;
+use crate::variant::Build;
 use overdub_loader::{HotShell, ReloadOutcome};
 use std::time::Instant;
 
 /// Reloads for the memory measure.
 const RELOADS: usize = 1000;
 
-/// Runs both measures.
+/// Distinct rebuilds of a debug-size library in the long-session measure.
+const LONG_SESSION_BUILDS: usize = 300;
+
+/// Runs the measures.
 pub fn run(report: &mut Report) {
     reload_growth(report);
+    long_session(report);
     hash_throughput(report);
+}
+
+/// RSS and image storage held after [`LONG_SESSION_BUILDS`] distinct rebuilds of a debug-size library, as
+/// multiples of one build's mapped size: what a day of edits costs a host process.
+fn long_session(report: &mut Report) {
+    let build = debug_size_build();
+    let dir = overdub_testkit::scratch_dir();
+    let path = dir.path().join(overdub_testkit::dylib_file_name("long-session"));
+    build.write_variant(&path, "session", 0);
+    let mut shell = HotShell::load(&path).expect("load");
+    let one_build = shell.library().cost().mapped_bytes as f64;
+    let (rss_before, held_before) = (rss_bytes(), overdub_loader::library::held());
+    for i in 1..=LONG_SESSION_BUILDS {
+        build.write_variant(&path, "session", i);
+        let outcome = shell.reload().expect("reload");
+        assert!(matches!(outcome, ReloadOutcome::Reloaded(_)), "build {i} is new");
+    }
+    let rss = rss_bytes().saturating_sub(rss_before) as f64;
+    let held = overdub_loader::library::held();
+    let images = held.image_bytes.saturating_sub(held_before.image_bytes) as f64;
+    drop(shell);
+    report.info(
+        "session.build_mapped_mib",
+        "one debug-size build's mapped size",
+        one_build / f64::from(1 << 20),
+        "MiB",
+    );
+    report.at_most(
+        "session.rss_multiple",
+        &format!("RSS grown over {LONG_SESSION_BUILDS} debug-size rebuilds, in builds' mapped sizes"),
+        rss / one_build,
+        "×",
+        3.0,
+    );
+    report.at_most(
+        "session.image_multiple",
+        &format!("private images held after {LONG_SESSION_BUILDS} rebuilds, in builds' mapped sizes"),
+        images / one_build,
+        "×",
+        3.0,
+    );
+    report.info("session.libraries_held", "  library versions still mapped", held.libraries as f64, "");
 }
 
 fn rss_bytes() -> u64 {
@@ -26,21 +72,21 @@ fn rss_bytes() -> u64 {
 
 fn reload_growth(report: &mut Report) {
     let library = release_library("overdub-example-gain", "gain");
-    let bytes = std::fs::read(&library).expect("read the gain library");
+    let build = Build::new(std::fs::read(&library).expect("read the gain library"));
     let dir = library.parent().expect("libraries have a directory").join("overdub-bench-growth");
     std::fs::create_dir_all(&dir).expect("create the reload directory");
     let path = dir.join(overdub_testkit::dylib_file_name("gain-growth"));
-    write_variant(&bytes, &path, "growth", 0);
+    build.write_variant(&path, "growth", 0);
     let mut shell = HotShell::load(&path).expect("load");
-    let (_, mapped_before) = overdub_loader::library::mapped_totals();
+    let mapped_before = overdub_loader::library::held().mapped_bytes;
     let rss_before = rss_bytes();
     for i in 1..=RELOADS {
-        write_variant(&bytes, &path, "growth", i);
+        build.write_variant(&path, "growth", i);
         let outcome = shell.reload().expect("reload");
         assert!(matches!(outcome, ReloadOutcome::Reloaded(_)), "build {i} is new");
     }
     let rss_growth = rss_bytes().saturating_sub(rss_before) as f64 / RELOADS as f64;
-    let (_, mapped_after) = overdub_loader::library::mapped_totals();
+    let mapped_after = overdub_loader::library::held().mapped_bytes;
     let mapped_growth = (mapped_after - mapped_before) as f64 / RELOADS as f64;
     drop(shell);
     let left = overdub_testkit::files_under(&dir).len().saturating_sub(1);

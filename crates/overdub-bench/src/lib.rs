@@ -9,6 +9,7 @@ pub mod overhead;
 mod reload;
 mod report;
 mod stats;
+mod variant;
 
 pub use report::{Figure, Report};
 

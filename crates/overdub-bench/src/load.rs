@@ -1,67 +1,78 @@
-//! Time to load a library: stage, check, map, verify, create.
+//! Time to load a library: check and stage its private image, map, verify, create; and what staging costs
+//! per MiB of image.
 
-use crate::build::release_library;
+use crate::build::{debug_size_build, release_library};
 use crate::report::Report;
 use crate::stats::{ms, quantile};
+use crate::variant::Build;
 use overdub_loader::{LoadCost, Loader};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 const LOADS: usize = 20;
 
-/// Loads the release gain example `LOADS` times from a cargo target directory (staged by hard link, as every
-/// cargo build is) and `LOADS` times from a plain directory (staged by copy). Each load is a distinct file (a
-/// unique trailer after the ELF image, which the loader ignores), so every load maps and verifies a new
-/// library instead of reusing a mapped one.
+/// Loads `LOADS` distinct builds (see [`Build`]) of the release gain example and of a debug-size library,
+/// each a real load: staged, mapped and verified anew.
 pub fn run(report: &mut Report) {
     let library = release_library("overdub-example-gain", "gain");
-    let bytes = std::fs::read(&library).expect("read the gain library");
-    report.info(
-        "load.gain.file_mib",
-        "gain library size (release)",
-        bytes.len() as f64 / (1 << 20) as f64,
-        "MiB",
-    );
-
-    let in_target = library.parent().expect("libraries have a directory").join("overdub-bench-loads");
-    std::fs::create_dir_all(&in_target).expect("create the load directory");
-    let (linked, cost) = load_variants(&bytes, &in_target, "linked");
-    let _ = std::fs::remove_dir_all(&in_target);
-    report.info(
-        "load.gain.linked.median_ms",
-        "load gain from a cargo target dir (hard link), median of 20",
-        ms(quantile(&linked, 0.5)),
-        "ms",
-    );
-    report.info("load.gain.linked.stage_ms", "  of which staging (link + hash)", ms(cost.stage), "ms");
-    report.info("load.gain.linked.open_ms", "  of which dlopen", ms(cost.open), "ms");
-
-    let plain = overdub_testkit::scratch_dir();
-    let (copied, cost) = load_variants(&bytes, plain.path(), "copied");
-    report.info(
-        "load.gain.copied.median_ms",
-        "load gain from a plain dir (copy), median of 20",
-        ms(quantile(&copied, 0.5)),
-        "ms",
-    );
-    report.info("load.gain.copied.stage_ms", "  of which staging (copy + hash)", ms(cost.stage), "ms");
+    let release = Build::new(std::fs::read(&library).expect("read the gain library"));
+    let dir = overdub_testkit::scratch_dir();
+    measure(report, "gain", "release gain", &release, dir.path());
+    measure(report, "debug_size", "debug-size (120 MiB)", &debug_size_build(), dir.path());
 }
 
-/// Loads `LOADS` variants written into `dir`; returns each load's time and the last load's cost breakdown.
-fn load_variants(bytes: &[u8], dir: &Path, tag: &str) -> (Vec<Duration>, LoadCost) {
+fn measure(report: &mut Report, tag: &str, what: &str, build: &Build, dir: &Path) {
+    let (times, costs) = load_variants(build, dir, tag);
+    let last = costs.last().expect("LOADS > 0");
+    let mib = |bytes: u64| bytes as f64 / (1 << 20) as f64;
+    report.info(
+        &format!("load.{tag}.file_mib"),
+        &format!("{what} library size"),
+        mib(last.file_bytes),
+        "MiB",
+    );
+    report.info(
+        &format!("load.{tag}.image_mib"),
+        "  of which mapped, so copied into the private image",
+        mib(last.image_bytes),
+        "MiB",
+    );
+    report.info(
+        &format!("load.{tag}.median_ms"),
+        &format!("load {what}, median of {LOADS}"),
+        ms(quantile(&times, 0.5)),
+        "ms",
+    );
+    let stages: Vec<Duration> = costs.iter().map(|c| c.stage).collect();
+    let stage = quantile(&stages, 0.5);
+    report.info(
+        &format!("load.{tag}.stage_ms"),
+        "  of which staging (check, copy, hash, seal)",
+        ms(stage),
+        "ms",
+    );
+    report.info(
+        &format!("load.{tag}.stage_ms_per_mib"),
+        "  staging cost per MiB of image",
+        ms(stage) / mib(last.image_bytes),
+        "ms/MiB",
+    );
+    let opens: Vec<Duration> = costs.iter().map(|c| c.open).collect();
+    report.info(&format!("load.{tag}.open_ms"), "  of which dlopen", ms(quantile(&opens, 0.5)), "ms");
+}
+
+/// Loads `LOADS` variants written into `dir`; returns each load's time and cost.
+fn load_variants(build: &Build, dir: &Path, tag: &str) -> (Vec<Duration>, Vec<LoadCost>) {
+    let path = dir.join(overdub_testkit::dylib_file_name(&format!("load-{tag}")));
     let mut times = Vec::with_capacity(LOADS);
-    let mut last = None;
+    let mut costs = Vec::with_capacity(LOADS);
     for i in 0..LOADS {
-        let path = dir.join(overdub_testkit::dylib_file_name(&format!("gain-{tag}-{i}")));
-        let mut variant = bytes.to_vec();
-        variant.extend_from_slice(format!("overdub-bench-load-{tag}-{}-{i}", std::process::id()).as_bytes());
-        std::fs::write(&path, variant).expect("write variant");
+        build.write_variant(&path, "load", i);
         let started = Instant::now();
-        let loaded = Loader::new(&path).load().expect("the gain example loads");
-        drop(loaded.create().expect("the gain example creates"));
+        let loaded = Loader::new(&path).load().expect("the library loads");
+        drop(loaded.create().expect("the library creates"));
         times.push(started.elapsed());
-        last = Some(*loaded.cost());
-        let _ = std::fs::remove_file(&path);
+        costs.push(*loaded.cost());
     }
-    (times, last.expect("LOADS > 0"))
+    (times, costs)
 }

@@ -1,10 +1,11 @@
 //! Reload latency, audio-thread stall and swap continuity: a watched shell playing in real time while new
-//! builds of the gain example land beside it the way a linker writes them.
+//! builds land beside it the way a linker writes them.
 
-use crate::build::release_library;
+use crate::build::{debug_size_build, release_library};
 use crate::null_host::NullHost;
 use crate::report::Report;
 use crate::stats::{ms, quantile};
+use crate::variant::Build;
 use overdub_loader::{HotOptions, HotShell};
 use std::path::Path;
 use std::sync::mpsc;
@@ -16,24 +17,23 @@ const RELOADS: usize = 50;
 /// Blocks played between reloads, so each reload starts from steady state.
 const SETTLE_BLOCKS: usize = 30;
 
-/// Measures reload latency for the release gain library as built, and padded to a debug library's size.
+/// Measures reload latency for the release gain library, and for a debug-size library (see
+/// [`debug_size_build`]).
 pub fn run(report: &mut Report) {
     let library = release_library("overdub-example-gain", "gain");
-    let bytes = std::fs::read(&library).expect("read the gain library");
+    let release = Build::new(std::fs::read(&library).expect("read the gain library"));
     // A cargo target directory (CACHEDIR.TAG), as a plugin author's build is.
     let dir = library.parent().expect("libraries have a directory").join("overdub-bench-reloads");
     std::fs::create_dir_all(&dir).expect("create the reload directory");
 
-    measure(report, "release", &bytes, &dir, 5.0, 20.0);
-    let mut padded = bytes.clone();
-    padded.resize(120 << 20, 0x5a);
-    measure(report, "debug_size", &padded, &dir, 25.0, f64::INFINITY);
+    measure(report, "release", &release, &dir, 5.0, 20.0);
+    measure(report, "debug_size", &debug_size_build(), &dir, 25.0, f64::INFINITY);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_target: f64, p99_target: f64) {
+fn measure(report: &mut Report, tag: &str, build: &Build, dir: &Path, median_target: f64, p99_target: f64) {
     let path = dir.join(overdub_testkit::dylib_file_name(&format!("gain-{tag}")));
-    write_variant(bytes, &path, "reload", 0);
+    build.write_variant(&path, "reload", 0);
     let shell = HotShell::watch(&path, HotOptions::default()).expect("the gain example loads");
     let (mut host, realtime) = NullHost::new(shell);
     report.info(
@@ -56,10 +56,10 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
     let (request, requests) = mpsc::channel::<usize>();
     let (landed, landings) = mpsc::channel::<Instant>();
     let writer = {
-        let (bytes, path) = (bytes.to_vec(), path.clone()); // one copy, made before the measurement
+        let (build, path) = (build.clone(), path.clone()); // one copy, made before the measurement
         std::thread::spawn(move || {
             for index in requests {
-                let _ = landed.send(write_variant(&bytes, &path, "reload", index));
+                let _ = landed.send(build.write_variant(&path, "reload", index));
             }
         })
     };
@@ -97,8 +97,15 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
     }
     drop(request);
     writer.join().expect("the writer thread");
-    let mib = bytes.len() as f64 / (1 << 20) as f64;
+    let mib = build.bytes.len() as f64 / (1 << 20) as f64;
     report.info(&format!("reload.{tag}.file_mib"), &format!("{tag} library size"), mib, "MiB");
+    let image = host.shell.library().cost().image_bytes as f64 / (1 << 20) as f64;
+    report.info(
+        &format!("reload.{tag}.image_mib"),
+        "  of which mapped, so staged for each build",
+        image,
+        "MiB",
+    );
     report.at_most(
         &format!("reload.{tag}.median_ms"),
         &format!("reload latency, {tag} library, median of {RELOADS}"),
@@ -153,20 +160,4 @@ fn measure(report: &mut Report, tag: &str, bytes: &[u8], dir: &Path, median_targ
         "×",
         1.5,
     );
-}
-
-/// Writes a distinct build (a trailer unique to this process, `purpose` and `index`, ignored by the loader)
-/// beside `path` and renames it over `path`, as a linker does; returns when it landed.
-///
-/// Written straight from `bytes`, without a copy: a linker is another process, and a large allocation and
-/// free here would contend for this process's memory map with the audio thread, which a linker cannot.
-pub(crate) fn write_variant(bytes: &[u8], path: &Path, purpose: &str, index: usize) -> Instant {
-    use std::io::Write;
-    let temp = path.with_extension("linking");
-    let mut file = std::fs::File::create(&temp).expect("create the new build");
-    file.write_all(bytes).expect("write the new build");
-    write!(file, "overdub-bench-{purpose}-{}-{index}", std::process::id()).expect("write the new build");
-    drop(file);
-    std::fs::rename(&temp, path).expect("move the new build into place");
-    Instant::now()
 }

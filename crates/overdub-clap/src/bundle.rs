@@ -3,6 +3,10 @@
 //!
 //! Linux and Windows: the library itself, renamed `<name>.clap`. macOS: a bundle directory
 //! `<name>.clap/Contents/{Info.plist, PkgInfo, MacOS/<name>}`.
+//!
+//! A host may have a bundle loaded while it is rebuilt or reinstalled, so a bundle is never rewritten in
+//! place (that would change the code under the running host): each one is written beside its destination
+//! and renamed over it, which leaves the old file's bytes to whoever still maps them.
 
 use crate::error::BundleError;
 use std::fs;
@@ -44,17 +48,19 @@ pub fn bundle(spec: &BundleSpec<'_>, out_dir: &Path, platform: Platform) -> Resu
     }
     create_dir(out_dir)?;
     let dest = out_dir.join(format!("{}.clap", spec.name));
-    remove(&dest)?;
+    let writing = beside(&dest, "writing");
+    remove(&writing)?;
     match platform {
-        Platform::SingleFile => copy(spec.library, &dest)?,
+        Platform::SingleFile => copy(spec.library, &writing)?,
         Platform::MacBundle => {
-            let contents = dest.join("Contents");
+            let contents = writing.join("Contents");
             create_dir(&contents.join("MacOS"))?;
             copy(spec.library, &contents.join("MacOS").join(spec.name))?;
             write(&contents.join("Info.plist"), &info_plist(spec))?;
             write(&contents.join("PkgInfo"), "BNDL????")?;
         }
     }
+    replace(&writing, &dest)?;
     Ok(dest)
 }
 
@@ -79,12 +85,26 @@ pub fn install(bundle_path: &Path, clap_dir: &Path) -> Result<PathBuf, BundleErr
     let name = bundle_path.file_name().ok_or_else(|| BundleError::MissingLibrary(bundle_path.to_owned()))?;
     create_dir(clap_dir)?;
     let dest = clap_dir.join(name);
-    let staging = clap_dir.join(format!(".{}.installing", name.to_string_lossy()));
-    remove(&staging)?;
-    copy_tree(bundle_path, &staging)?;
-    remove(&dest)?;
-    fs::rename(&staging, &dest).map_err(io("rename into place", &dest))?;
+    let writing = beside(&dest, "installing");
+    remove(&writing)?;
+    copy_tree(bundle_path, &writing)?;
+    replace(&writing, &dest)?;
     Ok(dest)
+}
+
+/// A hidden name beside `dest`, unique to this process, to write a new version under.
+fn beside(dest: &Path, purpose: &str) -> PathBuf {
+    let name = dest.file_name().map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
+    dest.with_file_name(format!(".{name}.{purpose}-{}", std::process::id()))
+}
+
+/// Puts `new` where `dest` is: a file by one rename over it (the old inode lives on for whoever maps it);
+/// a macOS bundle directory, which a rename cannot replace, after removing the old one.
+fn replace(new: &Path, dest: &Path) -> Result<(), BundleError> {
+    if new.is_dir() {
+        remove(dest)?;
+    }
+    fs::rename(new, dest).map_err(io("rename into place", dest))
 }
 
 fn info_plist(spec: &BundleSpec<'_>) -> String {
@@ -171,6 +191,27 @@ mod tests {
         let installed = install(&made, &clap_dir).unwrap();
         assert_eq!(fs::read(installed).unwrap(), b"ELF pretend");
         assert_eq!(fs::read_dir(&clap_dir).unwrap().count(), 1, "no staging file left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuilt_bundle_replaces_the_file_and_never_rewrites_the_one_a_host_has_open() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = overdub_testkit::scratch_dir();
+        let library = dir.path().join("libtest.so");
+        fs::write(&library, b"first build").unwrap();
+        let out = dir.path().join("bundle");
+        let made = bundle(&spec(&library), &out, Platform::SingleFile).unwrap();
+        let loaded = fs::File::open(&made).unwrap();
+        let inode = loaded.metadata().unwrap().ino();
+        fs::write(&library, b"second build, longer").unwrap();
+        bundle(&spec(&library), &out, Platform::SingleFile).unwrap();
+        assert_ne!(fs::metadata(&made).unwrap().ino(), inode, "a new file took the name");
+        assert_eq!(fs::read(&made).unwrap(), b"second build, longer");
+        let mut kept = String::new();
+        std::io::Read::read_to_string(&mut &loaded, &mut kept).unwrap();
+        assert_eq!(kept, "first build", "the open bundle still holds its own bytes");
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 1, "nothing left beside it");
     }
 
     #[test]

@@ -85,9 +85,19 @@ fn report(event: &ReloadEvent, notices: &Notices) {
                 StateOutcome::Migrated { bytes } => format!("state migrated ({bytes} bytes)"),
                 StateOutcome::Reset { reason } => format!("state reset: {reason}"),
             };
-            let total = timings.total().as_secs_f64() * 1e3;
-            notices
-                .log(LogSeverity::Info, &format!("overdub: new build running after {total:.1} ms, {state}"));
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+            notices.log(
+                LogSeverity::Info,
+                &format!(
+                    "overdub: new build running after {:.1} ms (settle {:.2} · load {:.2} · prepare {:.2} · \
+                     swap {:.2} ms), {state}",
+                    ms(timings.total()),
+                    ms(timings.settle),
+                    ms(timings.load),
+                    ms(timings.prepare),
+                    ms(timings.swap)
+                ),
+            );
             if *params_changed {
                 notices.raise(Notice::ParamsChanged);
             }
@@ -97,6 +107,10 @@ fn report(event: &ReloadEvent, notices: &Notices) {
             notices
                 .log(LogSeverity::Warning, &format!("overdub: build {} rejected: {reason}", path.display()));
         }
+        ReloadEvent::Removed { path } => notices.log(
+            LogSeverity::Warning,
+            &format!("overdub: {} was deleted; the running build keeps playing", path.display()),
+        ),
         ReloadEvent::RolledBack { reason, .. } => {
             notices.log(LogSeverity::Warning, &format!("overdub: {reason}; the previous build runs again"));
         }

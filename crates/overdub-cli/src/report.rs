@@ -80,13 +80,16 @@ enum Record<'a> {
     Loaded {
         library: &'a Path,
         load_ms: f64,
-        staged_by: String,
         file_bytes: u64,
+        image_bytes: u64,
         mapped_bytes: u64,
     },
     Rejected {
         library: &'a Path,
         reason: &'a str,
+    },
+    Removed {
+        library: &'a Path,
     },
     Swapped {
         instance: u64,
@@ -154,11 +157,12 @@ pub fn json(event: &DevEvent, last_build: Option<Duration>) -> String {
             ReloadEvent::Loaded { path, cost } => Record::Loaded {
                 library: path,
                 load_ms: ms(cost.total()),
-                staged_by: format!("{:?}", cost.method).to_lowercase(),
                 file_bytes: cost.file_bytes,
+                image_bytes: cost.image_bytes,
                 mapped_bytes: cost.mapped_bytes,
             },
             ReloadEvent::Rejected { path, reason } => Record::Rejected { library: path, reason },
+            ReloadEvent::Removed { path } => Record::Removed { library: path },
             ReloadEvent::Swapped { instance, timings, state, params_changed, crossfaded } => {
                 let (state, state_detail) = state_words(state);
                 Record::Swapped {
@@ -221,6 +225,10 @@ pub fn text(event: &DevEvent, last_build: Option<Duration>) -> Option<String> {
             ReloadEvent::Rejected { reason, .. } => {
                 format!("new build rejected, the running build keeps playing: {reason}")
             }
+            ReloadEvent::Removed { path } => format!(
+                "{} was deleted; the running build keeps playing and the next build is loaded when it lands",
+                path.display()
+            ),
             ReloadEvent::Swapped { timings, state, params_changed, crossfaded, .. } => {
                 let (state, detail) = state_words(state);
                 let build = last_build.map_or(String::new(), |b| format!("build {} · ", f(b)));

@@ -26,6 +26,23 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
+    /// The private image of the library could not be made; the message says where it was being written.
+    #[error("cannot copy {path} into its private image ({image}): {source}")]
+    Stage {
+        /// The library path.
+        path: PathBuf,
+        /// Where the image was being written.
+        image: String,
+        /// The system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file changed while it was being copied (a writer still at work): the copy is not used.
+    #[error("{path} changed while it was being read; it is read again once its writer is done")]
+    Changed {
+        /// The library path.
+        path: PathBuf,
+    },
     /// The file is not a shared library for this machine.
     #[error("{path} is not a loadable library: {reason}")]
     NotALibrary {
@@ -99,7 +116,11 @@ impl LoadError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::Missing { .. } | Self::Io { .. } | Self::NotALibrary { .. } | Self::Truncated { .. }
+            Self::Missing { .. }
+                | Self::Io { .. }
+                | Self::Changed { .. }
+                | Self::NotALibrary { .. }
+                | Self::Truncated { .. }
         )
     }
 }

@@ -69,6 +69,12 @@ pub enum ReloadEvent {
         /// Why, in words a plugin author can act on.
         reason: String,
     },
+    /// The library file was deleted (and did not come back at once, as it does when cargo relinks it); the
+    /// running build keeps playing, and the file is loaded when it returns.
+    Removed {
+        /// The library path.
+        path: PathBuf,
+    },
     /// An instance now runs the new build.
     Swapped {
         /// Which shell instance.

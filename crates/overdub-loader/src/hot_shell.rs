@@ -8,7 +8,7 @@ use crate::instance::Instance;
 use crate::library::LoadedLibrary;
 use crate::link::{Link, NO_TIME, RETIRE_CAPACITY, now_nanos};
 use crate::loader::{LoadOutcome, Loader};
-use crate::prepare::{DEFAULT_CONFIG, prepare, warm_up};
+use crate::prepare::{DEFAULT_CONFIG, prepare, same_plugin, warm_up};
 use crate::worker::{self, Worker};
 use overdub_abi::{AudioBuffer, LogicInfo, Message, ProcessStatus};
 use overdub_shell::{AudioBlock, Engine, FaultRecord, HostBlock, ParamSet, ProcessConfig, Shell, ShellError};
@@ -185,7 +185,9 @@ impl HotShell {
         };
         let rejected = |reason| ReloadError::Rejected { path: self.loader.path().to_owned(), reason };
         let config = self.engine.config();
-        let info = warm_up(&library, config.unwrap_or(DEFAULT_CONFIG)).map_err(&rejected)?;
+        let info = warm_up(&library, config.unwrap_or(DEFAULT_CONFIG))
+            .and_then(|info| same_plugin(&self.library, info))
+            .map_err(&rejected)?;
         let timings = ReloadTimings { load: started.elapsed(), ..ReloadTimings::default() };
         let engine = &mut self.engine;
         let mut state = || engine.save_logic_state().map_err(|e| e.to_string());

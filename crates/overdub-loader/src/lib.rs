@@ -1,7 +1,7 @@
 //! The shell side of hot reloading: loads a logic library, proves it compatible, and swaps new builds in.
 //!
-//! All of overdub's `unsafe` for loading lives here. A library is staged under a private name
-//! ([`staging`]), its structure checked before the dynamic loader sees it ([`integrity`]), mapped, and
+//! All of overdub's `unsafe` for loading lives here. A library's structure is checked ([`integrity`]) and
+//! what the dynamic loader maps is copied into a private, sealed image ([`staging`]), which is mapped and
 //! verified by the ABI canary and the vtable probe before any Rust-ABI call ([`library`]). [`HotShell`] runs
 //! it behind the same [`overdub_shell::Shell`] interface as a static build.
 
@@ -26,7 +26,7 @@ mod worker;
 pub use cost::LoadCost;
 pub use error::LoadError;
 pub use events::{ReloadEvent, ReloadTimings, StateOutcome};
-pub use hash::{hash_bytes, hash_reader};
+pub use hash::hash_bytes;
 pub use hot_shell::{HotOptions, HotShell, ReloadError, ReloadOutcome, Reloaded};
 pub use instance::Instance;
 pub use library::LoadedLibrary;

@@ -3,8 +3,7 @@
 use crate::cost::LoadCost;
 use crate::error::LoadError;
 use crate::instance::Instance;
-use crate::integrity;
-use crate::staging::Staged;
+use crate::staging::Image;
 use overdub_abi::export::{AdoptFn, CanaryFn, CreateFn, FingerprintFn, ProbeFn, symbols};
 use overdub_abi::{Fault, LogicInfo, Message, canary, probe};
 use std::mem::ManuallyDrop;
@@ -27,6 +26,8 @@ pub struct LoadedLibrary {
     info: OnceLock<LogicInfo>,
     cost: LoadCost,
     _library: ManuallyDrop<libloading::Library>,
+    /// The private image the library was mapped from, open while it is mapped.
+    _image: Image,
 }
 
 impl std::fmt::Debug for LoadedLibrary {
@@ -107,69 +108,75 @@ pub fn find_loaded(hash: u64) -> Option<Arc<LoadedLibrary>> {
     loaded.iter().find(|l| l.hash == hash).cloned()
 }
 
-/// Number of library versions mapped and the memory they occupy.
-pub fn mapped_totals() -> (usize, u64) {
-    let loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
-    (loaded.len(), loaded.iter().map(|l| l.cost.mapped_bytes).sum())
+/// What the library versions this process holds occupy, for long-session accounting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    /// Library versions mapped.
+    pub libraries: usize,
+    /// Memory their segments occupy.
+    pub mapped_bytes: u64,
+    /// Bytes of their private images (in memory on Linux, on disk elsewhere).
+    pub image_bytes: u64,
 }
 
-/// Checks, maps and verifies a staged file; `source` is the path the user knows, for messages.
+/// What the library versions this process holds occupy.
+pub fn held() -> Held {
+    let loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    Held {
+        libraries: loaded.len(),
+        mapped_bytes: loaded.iter().map(|l| l.cost.mapped_bytes).sum(),
+        image_bytes: loaded.iter().map(|l| l.cost.image_bytes).sum(),
+    }
+}
+
+/// Maps and verifies a private image; `source` is the path the user knows, for messages.
 pub fn open(
     source: &Path,
-    staged: Staged,
+    image: Image,
     stage_cost: std::time::Duration,
 ) -> Result<Arc<LoadedLibrary>, LoadError> {
     let started = Instant::now();
-    let file = std::fs::File::open(staged.path()).map_err(crate::staging::io_error("read", staged.path()))?;
-    let shape = integrity::check(source, &file, staged.len)?;
-    drop(file);
-    let checked = Instant::now();
-
-    let library = map(source, staged.path())?;
+    let library = map(source, image.path())?;
     let opened = Instant::now();
-    let method = staged.method;
-    let (hash, file_bytes) = (staged.hash, staged.len);
-    // Mapped: the private name is no longer needed.
-    drop(staged);
-
     let exports = verify(source, &library)?;
     let verified = Instant::now();
     let loaded = Arc::new(LoadedLibrary {
         source: source.to_owned(),
-        hash,
+        hash: image.hash,
         create: exports.create,
         adopt: exports.adopt,
         fingerprint: (exports.fingerprint)(),
         info: OnceLock::new(),
         cost: LoadCost {
             stage: stage_cost,
-            check: checked - started,
-            open: opened - checked,
+            open: opened - started,
             verify: verified - opened,
-            method,
-            file_bytes,
-            mapped_bytes: shape.mapped_bytes,
+            file_bytes: image.file_bytes,
+            image_bytes: image.image_bytes,
+            mapped_bytes: image.shape.mapped_bytes,
         },
         _library: ManuallyDrop::new(library),
+        _image: image,
     });
     LOADED.lock().unwrap_or_else(|p| p.into_inner()).push(Arc::clone(&loaded));
     Ok(loaded)
 }
 
-fn map(source: &Path, staged: &Path) -> Result<libloading::Library, LoadError> {
+fn map(source: &Path, image: &Path) -> Result<libloading::Library, LoadError> {
     let refused = |e: libloading::Error| LoadError::Open { path: source.to_owned(), message: e.to_string() };
     #[cfg(unix)]
     {
         use libloading::os::unix::{Library, RTLD_LOCAL, RTLD_NOW};
-        // SAFETY: running a library's initialisers is inherent to loading it; the file's structure was checked
-        // above, and RTLD_NOW resolves every symbol now rather than failing later mid-call. RTLD_LOCAL keeps
-        // two versions of the same logic from resolving to each other's symbols.
-        unsafe { Library::open(Some(staged), RTLD_NOW | RTLD_LOCAL) }.map(Into::into).map_err(refused)
+        // SAFETY: running a library's initialisers is inherent to loading it; the image is a private, sealed
+        // copy whose structure was checked while it was made, and RTLD_NOW resolves every symbol now rather
+        // than failing later mid-call. RTLD_LOCAL keeps two versions of the same logic from resolving to each
+        // other's symbols.
+        unsafe { Library::open(Some(image), RTLD_NOW | RTLD_LOCAL) }.map(Into::into).map_err(refused)
     }
     #[cfg(not(unix))]
     {
         // SAFETY: as above; the platform loader resolves imports at load time.
-        unsafe { libloading::Library::new(staged) }.map_err(refused)
+        unsafe { libloading::Library::new(image) }.map_err(refused)
     }
 }
 

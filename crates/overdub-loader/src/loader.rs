@@ -2,28 +2,10 @@
 
 use crate::error::LoadError;
 use crate::library::{self, LoadedLibrary};
-use crate::staging;
+use crate::staging::{self, FileVersion};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// Identity of the file behind a path: a writer that replaces the file gives it a new identity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct FileIdentity {
-    device: u64,
-    inode: u64,
-}
-
-/// How the program producing the library writes it, learned by watching.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Writer {
-    /// Not known yet: copy, the safe choice.
-    Unknown,
-    /// Writes a new file each time (every linker, and cargo): hard links are safe.
-    Replaces,
-    /// Rewrote the same file: a link would let the next write change loaded code, so copy from now on.
-    RewritesInPlace,
-}
 
 /// The result of asking for a library that may not have changed.
 #[derive(Debug)]
@@ -38,27 +20,16 @@ pub enum LoadOutcome {
 #[derive(Debug)]
 pub struct Loader {
     path: PathBuf,
-    writer: Writer,
-    last_identity: Option<FileIdentity>,
-    /// How the file looked when it was last loaded or found unchanged.
-    last_seen: Option<FileVersion>,
-}
-
-/// What a file looks like from outside: while identity, size and modification time stay the same, so do its
-/// bytes (every writer moves at least the modification time).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct FileVersion {
-    identity: Option<FileIdentity>,
-    len: u64,
-    modified: Option<std::time::SystemTime>,
+    /// How the file looked when last read, whatever came of it.
+    last_read: Option<FileVersion>,
+    /// How the file looked when a read of it was last settled: loaded, found unchanged, or given up on.
+    settled: Option<FileVersion>,
 }
 
 impl Loader {
     /// A loader for the library file at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        let path = path.into();
-        let writer = if in_cargo_target_dir(&path) { Writer::Replaces } else { Writer::Unknown };
-        Self { path, writer, last_identity: None, last_seen: None }
+        Self { path: path.into(), last_read: None, settled: None }
     }
 
     /// The library path.
@@ -74,60 +45,33 @@ impl Loader {
         }
     }
 
-    /// Whether the file looks exactly as it did at the last load (or unchanged verdict): another event
-    /// about it then brings nothing new to read.
+    /// Whether the file looks exactly as it did when its last read was settled: another event about it then
+    /// brings nothing new.
     pub fn seen_already(&self) -> bool {
-        self.last_seen.is_some() && version(&self.path).ok() == self.last_seen
+        self.settled.is_some() && FileVersion::of(&self.path).ok() == self.settled
     }
 
-    /// Loads the library unless its content hash is `running`.
+    /// Marks the last read as final (its outcome has been reported), so further events about the same file
+    /// are [`Loader::seen_already`]. A read that failed while the file may still have been written is not
+    /// settled, and its retry reads the file again.
+    pub fn settle(&mut self) {
+        self.settled = self.last_read;
+    }
+
+    /// Loads the library unless its content hash is `running`. A successful read is settled at once.
     pub fn load_if_changed(&mut self, running: Option<u64>) -> Result<LoadOutcome, LoadError> {
         let started = Instant::now();
-        let seen = version(&self.path)?;
-        let identity = seen.identity;
-        let replaced = self.last_identity.is_some_and(|last| Some(last) != identity);
-        if replaced && self.writer == Writer::Unknown {
-            self.writer = Writer::Replaces;
-        }
-        let staged = staging::stage(&self.path, self.writer == Writer::Replaces)?;
-        self.last_seen = Some(seen);
-        if Some(staged.hash) == running {
+        self.last_read = FileVersion::of(&self.path).ok();
+        let image = staging::stage(&self.path)?;
+        self.last_read = Some(image.version);
+        self.settle();
+        if Some(image.hash) == running {
             return Ok(LoadOutcome::Unchanged);
         }
-        if !replaced && self.last_identity.is_some() {
-            // Same file, new bytes: written in place.
-            self.writer = Writer::RewritesInPlace;
-        }
-        self.last_identity = identity;
-        if let Some(library) = library::find_loaded(staged.hash) {
+        if let Some(library) = library::find_loaded(image.hash) {
             return Ok(LoadOutcome::Loaded(library));
         }
         let stage_cost = started.elapsed();
-        library::open(&self.path, staged, stage_cost).map(LoadOutcome::Loaded)
+        library::open(&self.path, image, stage_cost).map(LoadOutcome::Loaded)
     }
-}
-
-/// Whether `path` lies in a cargo target directory, which cargo marks with a `CACHEDIR.TAG` naming itself.
-/// Cargo never rewrites an output in place (the linker writes a new file and cargo re-links it), so files
-/// there can be hard-linked from the first load.
-fn in_cargo_target_dir(path: &Path) -> bool {
-    path.ancestors()
-        .skip(1)
-        .take(4)
-        .any(|dir| std::fs::read_to_string(dir.join("CACHEDIR.TAG")).is_ok_and(|tag| tag.contains("cargo")))
-}
-
-fn version(path: &Path) -> Result<FileVersion, LoadError> {
-    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => LoadError::Missing { path: path.to_owned() },
-        _ => staging::io_error("inspect", path)(e),
-    })?;
-    #[cfg(unix)]
-    let identity = {
-        use std::os::unix::fs::MetadataExt;
-        Some(FileIdentity { device: metadata.dev(), inode: metadata.ino() })
-    };
-    #[cfg(not(unix))]
-    let identity = None;
-    Ok(FileVersion { identity, len: metadata.len(), modified: metadata.modified().ok() })
 }

@@ -69,6 +69,19 @@ pub(crate) fn warm_up(library: &LoadedLibrary, config: ProcessConfig) -> Result<
     Ok(info)
 }
 
+/// Passes `info` through when the new build is the same plugin as `running`: a host keys projects,
+/// automation and presets by the plugin's id, so a build with another id is another plugin, not a new build.
+pub(crate) fn same_plugin(running: &LoadedLibrary, info: LogicInfo) -> Result<LogicInfo, String> {
+    match running.info() {
+        Some(old) if old.id != info.id => Err(format!(
+            "the new build is plugin `{}`, the running one is `{}`: a host would treat it as another \
+             plugin, so it is not swapped in (restore the id, or load the new plugin in a new instance)",
+            info.id, old.id
+        )),
+        _ => Ok(info),
+    }
+}
+
 /// Where the running state comes from when it must be migrated.
 pub(crate) type StateSource<'a> = &'a mut dyn FnMut() -> Result<Vec<u8>, String>;
 

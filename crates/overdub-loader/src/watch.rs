@@ -46,14 +46,16 @@ impl Drop for GoneSignal {
     }
 }
 
-/// A watch that follows the library's directory.
+/// A watch that follows the library's directory, and the directory of its target when the library path is
+/// a symlink (a new build renamed over the target must be noticed too).
 pub(crate) struct LibraryWatch {
     watcher: RecommendedWatcher,
     library: PathBuf,
-    watched: Option<PathBuf>,
-    /// Identity of the watched directory: a directory deleted and recreated under the same path is a new
-    /// one, and a watch on the old one hears nothing.
-    watched_identity: Option<(u64, u64)>,
+    /// Where the library path leads when it is a symlink.
+    target: Option<PathBuf>,
+    /// The directories watched, each with its identity: a directory deleted and recreated under the same
+    /// path is a new one, and a watch on the old one hears nothing.
+    watched: Vec<(PathBuf, Option<(u64, u64)>)>,
 }
 
 /// Device and inode of a directory (none where the platform has no such notion).
@@ -70,6 +72,17 @@ fn identity(dir: &Path) -> Option<(u64, u64)> {
     }
 }
 
+/// The deepest existing directory on the way to `file`.
+fn deepest_existing_dir(file: &Path) -> Option<PathBuf> {
+    file.ancestors().skip(1).find(|dir| dir.is_dir()).map(Path::to_owned)
+}
+
+/// The file a symlinked `library` leads to, or none when it is not a symlink (or leads nowhere yet).
+fn symlink_target(library: &Path) -> Option<PathBuf> {
+    let is_link = std::fs::symlink_metadata(library).is_ok_and(|m| m.file_type().is_symlink());
+    is_link.then(|| std::fs::canonicalize(library).ok()).flatten()
+}
+
 impl LibraryWatch {
     /// Starts watching for `library`, forwarding events to `tx`.
     pub(crate) fn start(library: &Path, tx: Sender<Message>) -> notify::Result<Self> {
@@ -80,52 +93,65 @@ impl LibraryWatch {
                 let _ = tx.send(Message::Fs(event));
             }
         })?;
-        let mut watch = Self { watcher, library: library.to_owned(), watched: None, watched_identity: None };
+        let mut watch = Self { watcher, library: library.to_owned(), target: None, watched: Vec::new() };
         watch.follow();
         Ok(watch)
     }
 
-    /// Moves the watch to the deepest existing directory on the way to the library (or renews it on a
-    /// directory recreated under the same path); returns whether it moved.
+    /// Moves the watch to the deepest existing directory on the way to the library and to its symlink target
+    /// (or renews it on a directory recreated under the same path); returns whether it moved.
     pub(crate) fn follow(&mut self) -> bool {
-        let target = self.library.ancestors().skip(1).find(|dir| dir.is_dir()).map(Path::to_owned);
-        let target_identity = target.as_deref().and_then(identity);
-        if target == self.watched && target_identity == self.watched_identity {
+        self.target = symlink_target(&self.library);
+        let mut wanted: Vec<(PathBuf, Option<(u64, u64)>)> = Vec::with_capacity(2);
+        for file in std::iter::once(&self.library).chain(&self.target) {
+            if let Some(dir) = deepest_existing_dir(file) {
+                let id = identity(&dir);
+                if !wanted.iter().any(|(d, i)| *d == dir || (id.is_some() && *i == id)) {
+                    wanted.push((dir, id));
+                }
+            }
+        }
+        if wanted == self.watched {
             return false;
         }
-        if let Some(old) = self.watched.take() {
+        for (old, _) in self.watched.drain(..) {
             let _ = self.watcher.unwatch(&old);
         }
-        if let Some(dir) = &target
-            && let Err(error) = self.watcher.watch(dir, RecursiveMode::NonRecursive)
-        {
-            log::warn!("cannot watch {}: {error}", dir.display());
-            return false;
+        for (dir, id) in wanted {
+            match self.watcher.watch(&dir, RecursiveMode::NonRecursive) {
+                Ok(()) => self.watched.push((dir, id)),
+                Err(error) => log::warn!("cannot watch {}: {error}", dir.display()),
+            }
         }
-        self.watched = target;
-        self.watched_identity = target_identity;
         true
     }
 
     /// Watches the way to the library afresh, even if the path looks unchanged: the directory may have been
     /// recreated with the old one's inode number.
     pub(crate) fn renew(&mut self) {
-        if let Some(old) = self.watched.take() {
+        for (old, _) in self.watched.drain(..) {
             let _ = self.watcher.unwatch(&old);
         }
-        self.watched_identity = None;
         self.follow();
     }
 
     /// Whether the library's own directory is watched (not an ancestor standing in for it).
     pub(crate) fn watches_library_dir(&self) -> bool {
-        self.watched.as_deref() == self.library.parent()
+        self.watched.iter().any(|(dir, _)| Some(dir.as_path()) == self.library.parent())
+    }
+
+    /// Whether `path` is the library or, for a symlinked library, the file it leads to.
+    fn is_library(&self, path: &Path) -> bool {
+        path == self.library || self.target.as_deref() == Some(path)
     }
 
     /// What `event` means for the library.
     pub(crate) fn classify(&self, event: &Event) -> Signal {
-        let touches_library = event.paths.iter().any(|p| p == &self.library);
-        let touches_ancestor = event.paths.iter().any(|p| p != &self.library && self.library.starts_with(p));
+        let touches_library = event.paths.iter().any(|p| self.is_library(p));
+        let touches_ancestor = event.paths.iter().any(|p| {
+            !self.is_library(p)
+                && (self.library.starts_with(p) || self.target.as_deref().is_some_and(|t| t.starts_with(p)))
+        });
         if touches_ancestor {
             return Signal::Structure;
         }

@@ -8,7 +8,7 @@ use crate::events::{ReloadEvent, ReloadTimings};
 use crate::library::LoadedLibrary;
 use crate::link::{Link, NO_TIME, Snapshot, now_nanos};
 use crate::loader::{LoadOutcome, Loader};
-use crate::prepare::{DEFAULT_CONFIG, prepare, warm_up};
+use crate::prepare::{DEFAULT_CONFIG, prepare, same_plugin, warm_up};
 use crate::watch::{LibraryWatch, Message, Signal};
 use overdub_abi::LogicInfo;
 use std::collections::HashMap;
@@ -31,6 +31,10 @@ const IDLE_TICK: Duration = Duration::from_millis(100);
 
 /// How long the audio thread may take to answer a state snapshot before the state is reset instead.
 const SNAPSHOT_WAIT: Duration = Duration::from_millis(250);
+
+/// How long the library may be gone before that is reported: cargo removes the old file and links the new
+/// one within microseconds.
+const REMOVAL_GRACE: Duration = Duration::from_millis(100);
 
 /// A build that panics this soon after switching in is rolled back to the one before it.
 const ROLLBACK_WINDOW: Duration = Duration::from_secs(2);
@@ -95,6 +99,7 @@ impl Worker {
             retry_at: None,
             rejected: None,
             missing: false,
+            removed_at: None,
             outstanding: 0,
             reported_allocations: HashMap::new(),
             recent_swaps: HashMap::new(),
@@ -137,10 +142,13 @@ struct Pipeline {
     last_write: Option<Instant>,
     /// When to try again a load that failed while the file may still have been written.
     retry_at: Option<Instant>,
-    /// The last build rejected, not to be tried again when more events arrive for the same bytes.
-    rejected: Option<u64>,
+    /// The last build rejected and why, not to be tried again when the same bytes come back.
+    rejected: Option<(u64, String)>,
     /// The library file was removed and has not come back yet.
     missing: bool,
+    /// When the file was found missing, until that is reported (a build that replaces the file by deleting
+    /// and relinking it, as cargo does, is not a removal).
+    removed_at: Option<Instant>,
     /// Candidates published and not yet handed back.
     outstanding: usize,
     reported_allocations: HashMap<u64, u64>,
@@ -154,6 +162,8 @@ impl Pipeline {
             match rx.recv_timeout(self.timeout()) {
                 Ok(Message::Fs(event)) => match self.watch.classify(&event) {
                     Signal::Complete => {
+                        // A symlinked library may now lead elsewhere.
+                        self.watch.follow();
                         self.detect();
                         self.attempt(false);
                     }
@@ -167,7 +177,7 @@ impl Pipeline {
                             self.attempt(false);
                         }
                     }
-                    Signal::Removed => self.missing = true,
+                    Signal::Removed => self.mark_missing(),
                     Signal::Irrelevant => {}
                 },
                 Ok(Message::Wake | Message::WatcherGone) => {}
@@ -196,7 +206,7 @@ impl Pipeline {
     fn timeout(&self) -> Duration {
         let now = Instant::now();
         let tick = if self.outstanding > 0 { SWAP_TICK } else { IDLE_TICK };
-        [self.last_write.map(|at| at + QUIET), self.retry_at]
+        [self.last_write.map(|at| at + QUIET), self.retry_at, self.removed_at.map(|at| at + REMOVAL_GRACE)]
             .into_iter()
             .flatten()
             .map(|at| at.saturating_duration_since(now))
@@ -209,6 +219,14 @@ impl Pipeline {
             self.attempt(false);
         } else if self.retry_at.is_some_and(|at| now >= at) {
             self.attempt(true);
+        }
+    }
+
+    /// Notes that the library is gone; it is reported once it has stayed gone for [`REMOVAL_GRACE`].
+    fn mark_missing(&mut self) {
+        if !self.missing {
+            self.missing = true;
+            self.removed_at = Some(Instant::now());
         }
     }
 
@@ -225,10 +243,15 @@ impl Pipeline {
         // already read is skipped by `attempt`.
         if !self.path.exists() {
             self.watch.follow();
+            if self.removed_at.is_some_and(|at| at.elapsed() >= REMOVAL_GRACE) {
+                self.removed_at = None;
+                self.emit_all(&ReloadEvent::Removed { path: self.path.clone() });
+            }
             return;
         }
         self.watch.renew();
         self.missing = false;
+        self.removed_at = None;
         self.detect();
         self.attempt(false);
     }
@@ -250,7 +273,8 @@ impl Pipeline {
         self.detected.get_or_insert_with(Instant::now);
     }
 
-    /// Loads the file if its bytes are new. `last_chance` reports a failure that might be transient.
+    /// Loads the file if its bytes are new. `last_chance` reports a failure that might be transient; every
+    /// read that is not retried ends in exactly one report (unchanged, rejected, or a roll-out).
     fn attempt(&mut self, last_chance: bool) {
         let detected = self.detected.take().unwrap_or_else(Instant::now);
         let started = Instant::now();
@@ -258,16 +282,20 @@ impl Pipeline {
         self.retry_at = None;
         if self.loader.seen_already() {
             // Another event about a file already read (a rename reported twice, a recheck racing an event).
-            self.missing = false;
             return;
         }
-        self.emit_all(&ReloadEvent::Detected { path: self.path.clone() });
+        if !last_chance {
+            self.emit_all(&ReloadEvent::Detected { path: self.path.clone() });
+        }
         let outcome = self.loader.load_if_changed(Some(self.current.hash()));
-        self.missing = matches!(outcome, Err(LoadError::Missing { .. }));
         match outcome {
             Ok(LoadOutcome::Unchanged) => self.emit_all(&ReloadEvent::Unchanged { path: self.path.clone() }),
-            Ok(LoadOutcome::Loaded(library)) if self.rejected == Some(library.hash()) => {}
             Ok(LoadOutcome::Loaded(library)) => {
+                if let Some((_, reason)) = self.rejected.as_ref().filter(|(hash, _)| *hash == library.hash())
+                {
+                    let reason = format!("these are the bytes of a build rejected before: {reason}");
+                    return self.emit_all(&ReloadEvent::Rejected { path: self.path.clone(), reason });
+                }
                 self.emit_all(&ReloadEvent::Loaded { path: self.path.clone(), cost: *library.cost() });
                 let timings = ReloadTimings {
                     settle: started - detected,
@@ -280,23 +308,30 @@ impl Pipeline {
                 self.detected = Some(detected);
                 self.retry_at = Some(Instant::now() + QUIET);
             }
+            Err(LoadError::Missing { .. }) => {
+                self.loader.settle();
+                self.mark_missing();
+            }
             Err(error) => {
+                self.loader.settle();
                 self.emit_all(&ReloadEvent::Rejected { path: self.path.clone(), reason: error.to_string() })
             }
         }
+    }
+
+    /// Refuses `library` for `reason`: reported, and not tried again should the same bytes return.
+    fn reject(&mut self, library: &LoadedLibrary, reason: String) {
+        self.rejected = Some((library.hash(), reason.clone()));
+        self.emit_all(&ReloadEvent::Rejected { path: self.path.clone(), reason });
     }
 
     /// Warms the new build up once, prepares a candidate for every shell, and publishes them together.
     fn roll_out(&mut self, library: Arc<LoadedLibrary>, timings: ReloadTimings) {
         let links = self.live_links();
         let config = links.iter().find_map(|link| link.control().config).unwrap_or(DEFAULT_CONFIG);
-        let info = match warm_up(&library, config) {
+        let info = match warm_up(&library, config).and_then(|info| same_plugin(&self.current, info)) {
             Ok(info) => info,
-            Err(reason) => {
-                self.rejected = Some(library.hash());
-                self.emit_all(&ReloadEvent::Rejected { path: self.path.clone(), reason });
-                return;
-            }
+            Err(reason) => return self.reject(&library, reason),
         };
         self.current = Arc::clone(&library);
         let prepared: Vec<_> = links
@@ -384,7 +419,8 @@ impl Pipeline {
             return;
         }
         let Some(info) = previous.info() else { return };
-        self.rejected = Some(link.control().library.hash());
+        let faulty = Arc::clone(&link.control().library);
+        self.rejected = Some((faulty.hash(), format!("it panicked right after switching in: {message}")));
         link.emit(ReloadEvent::RolledBack {
             instance: link.id,
             reason: format!("the new build panicked right after switching in: {message}"),

@@ -1,15 +1,19 @@
 //! The container a shell saves into a project: parameter values by id plus the logic's own bytes.
 //!
 //! Hosts hand back whatever bytes a project holds, including another plugin's, a truncated file or noise.
-//! The container carries a magic, a format version, its length and a checksum, and the plugin's id, so such
-//! input is refused with a precise reason before anything is changed.
+//! The container carries a magic, a format version, its length and a checksum over every other byte, and the
+//! plugin's id, so such input is refused with a precise reason before anything is changed.
 
 use thiserror::Error;
 
 const MAGIC: &[u8; 8] = b"OVERDUB\0";
-/// The container format this build writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+/// The container format this build writes; it reads this and every earlier one.
+pub const FORMAT_VERSION: u16 = 2;
+/// The first format, whose checksum covered the body only (its header fields are checked one by one).
+const BODY_CHECKSUM_VERSION: u16 = 1;
 const HEADER_LEN: usize = 8 + 2 + 2 + 4 + 4;
+/// Where the checksum sits in the header: it covers everything before and after it.
+const CHECKSUM_AT: usize = HEADER_LEN - 4;
 
 /// Parameter values and logic state, as saved.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,6 +72,15 @@ pub enum StateFormatError {
         /// The stored value.
         value: f64,
     },
+    /// More bytes than the header declares: the length field was altered, or something was appended.
+    #[error("corrupted: {extra} bytes follow the end the header declares")]
+    TrailingBytes {
+        /// Bytes past the declared end.
+        extra: usize,
+    },
+    /// The header names a format no overdub ever wrote.
+    #[error("corrupted: the header names state format {0}, which no overdub writes")]
+    UnknownFormat(u16),
     /// The body does not parse although the checksum matched (a writer bug).
     #[error("malformed state body: {0}")]
     Malformed(&'static str),
@@ -93,7 +106,7 @@ impl SavedState {
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&0u16.to_le_bytes());
         out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+        out.extend_from_slice(&checksum(&out, &body).to_le_bytes());
         out.extend_from_slice(&body);
         out
     }
@@ -111,7 +124,10 @@ impl SavedState {
         if version > FORMAT_VERSION {
             return Err(StateFormatError::NewerFormat { found: version, supported: FORMAT_VERSION });
         }
-        let _reserved = header.u16()?;
+        if version == 0 {
+            return Err(StateFormatError::UnknownFormat(version));
+        }
+        let reserved = header.u16()?;
         let declared = header.u32()? as usize;
         let stored = header.u32()?;
         let body = &bytes[HEADER_LEN..];
@@ -121,8 +137,17 @@ impl SavedState {
                 present: bytes.len(),
             });
         }
-        let body = &body[..declared];
-        let computed = crc32fast::hash(body);
+        if body.len() > declared {
+            return Err(StateFormatError::TrailingBytes { extra: body.len() - declared });
+        }
+        let computed = if version == BODY_CHECKSUM_VERSION {
+            if reserved != 0 {
+                return Err(StateFormatError::Malformed("the reserved header field is not zero"));
+            }
+            crc32fast::hash(body)
+        } else {
+            checksum(&bytes[..CHECKSUM_AT], body)
+        };
         if computed != stored {
             return Err(StateFormatError::Corrupted { stored, computed });
         }
@@ -158,6 +183,14 @@ impl SavedState {
         }
         Ok(Self { plugin_id: found.to_owned(), params, logic })
     }
+}
+
+/// CRC-32 of the header before the checksum field and of the body: every byte but the checksum's own.
+fn checksum(header: &[u8], body: &[u8]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(header);
+    hasher.update(body);
+    hasher.finalize()
 }
 
 struct Cursor<'a> {
@@ -236,6 +269,39 @@ mod tests {
     }
 
     #[test]
+    fn every_single_bit_flip_anywhere_is_refused() {
+        let bytes = sample().encode();
+        for at in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut flipped = bytes.clone();
+                flipped[at] ^= 1 << bit;
+                let decoded = SavedState::decode(&flipped, "com.example.delay");
+                assert!(decoded.is_err(), "byte {at} bit {bit} went unnoticed");
+            }
+        }
+    }
+
+    #[test]
+    fn bytes_after_the_declared_end_are_refused() {
+        let mut bytes = sample().encode();
+        bytes.push(0);
+        assert_eq!(
+            SavedState::decode(&bytes, "com.example.delay"),
+            Err(StateFormatError::TrailingBytes { extra: 1 })
+        );
+    }
+
+    /// A project saved by the first format (checksum over the body only) still loads.
+    #[test]
+    fn the_first_format_still_loads() {
+        let mut bytes = sample().encode();
+        bytes[8..10].copy_from_slice(&BODY_CHECKSUM_VERSION.to_le_bytes());
+        let body_crc = crc32fast::hash(&bytes[HEADER_LEN..]);
+        bytes[CHECKSUM_AT..HEADER_LEN].copy_from_slice(&body_crc.to_le_bytes());
+        assert_eq!(SavedState::decode(&bytes, "com.example.delay"), Ok(sample()));
+    }
+
+    #[test]
     fn another_plugins_state_is_refused_by_id() {
         let bytes = sample().encode();
         let err = SavedState::decode(&bytes, "com.example.gain").unwrap_err();
@@ -251,7 +317,7 @@ mod tests {
         bytes[8..10].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
         assert!(matches!(
             SavedState::decode(&bytes, "com.example.delay"),
-            Err(StateFormatError::NewerFormat { found: 2, .. })
+            Err(StateFormatError::NewerFormat { found: 3, .. })
         ));
     }
 

@@ -18,7 +18,7 @@ const EXPLODE: u32 = param_id("explode");
 /// The host's block clock: a block of 64 samples about every millisecond.
 const BLOCK_PERIOD: Duration = Duration::from_millis(1);
 
-fn load_hot(logic: &Path) -> Plugin {
+pub fn load_hot(logic: &Path) -> Plugin {
     // The variable is read when the instance is created: tests running side by side must not set it between
     // another test's setting and loading.
     static LOADING: Mutex<()> = Mutex::new(());
@@ -29,14 +29,14 @@ fn load_hot(logic: &Path) -> Plugin {
     Plugin::load(&plugin)
 }
 
-fn block(running: &mut Running, events: &EventBuffer) -> f32 {
+pub fn block(running: &mut Running, events: &EventBuffer) -> f32 {
     running.inputs.iter_mut().for_each(|c| c.fill(1.0));
     running.process(64, events);
     running.outputs[0][63]
 }
 
 /// Plays blocks until the output becomes `expected`, within the test's deadline.
-fn wait_for(plugin: &mut Plugin, running: &mut Running, expected: f32) {
+pub fn wait_for(plugin: &mut Plugin, running: &mut Running, expected: f32) {
     let none = EventBuffer::new();
     let deadline = test_deadline();
     loop {
@@ -52,7 +52,7 @@ fn wait_for(plugin: &mut Plugin, running: &mut Running, expected: f32) {
 
 /// Waits for the plugin to log a line containing `text`, running main-thread callbacks meanwhile, within
 /// the test's deadline.
-fn wait_for_log(plugin: &mut Plugin, text: &str) {
+pub fn wait_for_log(plugin: &mut Plugin, text: &str) {
     let deadline = test_deadline();
     while !plugin.log().iter().any(|line| line.contains(text)) {
         deadline.check(|| format!("the plugin never logged {text:?}; log: {:?}", plugin.log()));
@@ -114,7 +114,7 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
 
     // A build with another parameter list, while the host processes: the plugin cannot rescan everything
     // while active, so it asks for a restart.
-    install_like_linker(&fixture("echo"), &logic);
+    install_like_linker(&fixture("tone_more_params"), &logic);
     let deadline = test_deadline();
     while !plugin.take_restart() {
         deadline.check(|| format!("no restart requested; log: {:?}", plugin.log()));
@@ -127,7 +127,11 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
     // The host restarts it: the rescan happens on deactivation, before the reactivation.
     plugin.stop(running);
     assert_eq!(plugin.rescans(), [ParamRescanFlags::ALL]);
-    assert_eq!(ids(&mut plugin), [param_id("mix")], "the new build's parameters");
+    assert_eq!(
+        ids(&mut plugin),
+        [GAIN, EXPLODE, param_id("allocate"), param_id("drive")],
+        "the new build's parameters"
+    );
     let mut running = plugin.start(48_000.0, 64, 2, 2);
     for _ in 0..50 {
         plugin.poll_callback();

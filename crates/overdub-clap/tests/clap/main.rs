@@ -4,3 +4,4 @@ mod build;
 mod host;
 mod hot;
 mod statics;
+mod writes;

@@ -4,7 +4,9 @@
 //! repository's `examples/gain/clap`). `--release` builds that wrapper with its `static` feature (the logic
 //! compiled in, release profile); otherwise with `hot` (debug profile), after building the logic's own
 //! library, which the hot plugin loads and reloads on every rebuild. The built library is bundled into
-//! `<target>/bundle/<name>.clap` and, with `--install`, copied into the user's CLAP folder.
+//! `<target>/bundle/<name>.clap` (static) or `<target>/bundle/<name>-hot.clap` (hot: distinct, so both can be
+//! installed side by side) and, with `--install`, copied into the user's CLAP folder. A bundle is replaced by
+//! writing a new file and renaming it over the old one, never rewritten in place: a host may have it loaded.
 //!
 //! The bundle is named after the logic package unless the wrapper's `Cargo.toml` says otherwise:
 //!
@@ -96,6 +98,7 @@ pub fn bundle(logic: &LogicCrate, release: bool) -> Result<Bundled, CliError> {
     build_seconds += built.duration.as_secs_f64();
     let name = wrapper.bundle_name.unwrap_or_else(|| logic.package.clone());
     let id = wrapper.bundle_id.unwrap_or_else(|| format!("dev.overdub.plugin.{name}"));
+    let (name, id) = if release { (name, id) } else { (format!("{name}-hot"), format!("{id}.hot")) };
     let spec = BundleSpec { library: &built.library, name: &name, id: &id, version: &wrapper.version };
     let path = overdub_clap::bundle(&spec, &target_dir.join("bundle"), Platform::current())?;
     Ok(Bundled { path, package: wrapper.package, logic_library, build_seconds })

@@ -109,17 +109,20 @@ fn a_failed_reload_keeps_the_old_code_running() {
 }
 
 #[test]
-fn staged_copies_are_removed_once_mapped() {
+fn loading_writes_no_file_anywhere_near_the_library() {
     let ws = Workspace::with("tone");
     let shell = ws.hot_shell();
-    let staging = ws.dir.path().join(".overdub-staging");
-    let ours = format!("-{}-", std::process::id());
-    let left: Vec<_> = overdub_testkit::files_under(&staging)
-        .into_iter()
-        .filter(|p| p.to_string_lossy().contains(&ours))
-        .collect();
-    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(overdub_testkit::files_under(ws.dir.path()), vec![ws.library.clone()]);
     drop(shell);
+}
+
+#[test]
+fn the_private_image_holds_only_what_the_dynamic_loader_maps() {
+    let ws = Workspace::with("tone");
+    let shell = HotShell::load(&ws.library).unwrap();
+    let cost = shell.library().cost();
+    assert!(cost.image_bytes >= cost.mapped_bytes.min(cost.file_bytes) / 2, "{cost:?}");
+    assert!(cost.image_bytes < cost.file_bytes, "the symbol tables are left out: {cost:?}");
 }
 
 #[test]

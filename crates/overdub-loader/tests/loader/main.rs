@@ -11,3 +11,4 @@ mod panics;
 mod pipeline;
 mod player;
 mod reload;
+mod writes;

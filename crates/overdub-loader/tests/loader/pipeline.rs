@@ -27,7 +27,7 @@ fn a_rebuilt_library_is_picked_up_without_calling_reload() {
     player.play(4, &sine);
     assert_output(&player, 0, |x| x * 2.0);
 
-    ws.install("tone_v2");
+    player.install(&ws, "tone_v2");
     let ReloadEvent::Swapped { state, params_changed, crossfaded, timings, .. } =
         player.play_until_swapped(&sine)
     else {
@@ -68,7 +68,7 @@ fn a_delay_tail_keeps_ringing_across_a_code_only_reload() {
     let ws = Workspace::with("echo");
     let mut player = Player::watch(&ws.library);
     player.play(3 * ECHO_DELAY / BLOCK, &impulse);
-    ws.install("echo_v2");
+    player.install(&ws, "echo_v2");
     let swap = player.play_until_swapped(&impulse);
     assert!(
         matches!(swap, ReloadEvent::Swapped { state: StateOutcome::Kept, crossfaded: false, .. }),
@@ -111,7 +111,7 @@ fn a_layout_change_migrates_the_state_with_a_crossfade() {
     let ws = Workspace::with("echo");
     let mut player = Player::watch(&ws.library);
     player.play(ECHO_DELAY / BLOCK + 2, &impulse);
-    ws.install("echo_layout");
+    player.install(&ws, "echo_layout");
     let swap = player.play_until_swapped(&impulse);
     let ReloadEvent::Swapped { state: StateOutcome::Migrated { bytes }, crossfaded: true, .. } = swap else {
         panic!("expected a migration with a crossfade, got {swap:?}")
@@ -136,12 +136,12 @@ fn a_broken_build_is_rejected_and_the_next_good_one_recovers() {
     let mut player = Player::watch(&ws.library);
     player.play(2, &sine);
 
-    ws.install("tone_nan");
+    player.install(&ws, "tone_nan");
     let rejected = player.play_until(&sine, |e| matches!(e, ReloadEvent::Rejected { .. }));
     let ReloadEvent::Rejected { reason, .. } = rejected else { unreachable!() };
     assert!(reason.contains("NaN"), "{reason}");
 
-    ws.install("panic_create");
+    player.install(&ws, "panic_create");
     let rejected = player.play_until(&sine, |e| matches!(e, ReloadEvent::Rejected { .. }));
     let ReloadEvent::Rejected { reason, .. } = rejected else { unreachable!() };
     assert!(reason.contains("panicked in create") && reason.contains("create failed"), "{reason}");
@@ -154,7 +154,7 @@ fn a_broken_build_is_rejected_and_the_next_good_one_recovers() {
     assert!(message.contains("tone exploded"), "{message}");
     player.shell.set_param(EXPLODE_ID, 0.0).unwrap();
 
-    ws.install("tone_v2");
+    player.install(&ws, "tone_v2");
     player.play_until_swapped(&sine);
     let revived_at = player.output.len();
     player.play(2, &sine);
@@ -171,7 +171,7 @@ fn a_library_deleted_with_its_directory_is_picked_up_when_rebuilt() {
     std::fs::remove_dir_all(ws.dir.path().join("target")).unwrap();
     player.play(4, &sine);
     std::fs::create_dir_all(ws.library.parent().unwrap()).unwrap();
-    ws.install("tone_v2");
+    player.install(&ws, "tone_v2");
     player.play_until_swapped(&sine);
     let from = player.output.len();
     player.play(2, &sine);
@@ -187,7 +187,8 @@ fn two_shells_in_one_process_switch_in_the_same_cycle() {
     }
     ws.install("tone_v2");
     let mut swapped = [None, None];
-    for _ in 0..20_000 {
+    let deadline = overdub_testkit::test_deadline();
+    while !deadline.passed() {
         for (player, swapped) in players.iter_mut().zip(&mut swapped) {
             let out = player.block(&sine).to_vec();
             let input = &player.input[player.input.len() - BLOCK..];
@@ -235,7 +236,7 @@ fn two_processes_reload_the_same_library_side_by_side() {
     assert!(lines.any(|line| line.ends_with("ready")), "the other process started");
     let mut player = Player::watch(&ws.library);
     player.play(2, &sine);
-    ws.install("tone_v2");
+    player.install(&ws, "tone_v2");
     player.play_until_swapped(&sine);
     assert!(lines.any(|line| line.ends_with("swapped")), "the other process reloaded too");
     assert!(child.wait().unwrap().success());
@@ -250,9 +251,7 @@ fn a_build_that_panics_right_after_switching_in_is_rolled_back() {
     let mut player = Player::watch(&ws.library);
     player.shell.set_param(GAIN_ID, 2.0).unwrap();
     player.play(100, &sine);
-    ws.install("tone_late_panic");
-    // Two swaps in any order with the roll-back report: the broken build in, the previous build back.
-    player.play_until_swapped(&sine);
+    player.install(&ws, "tone_late_panic");
     let rolled = player.play_until(&sine, |e| matches!(e, ReloadEvent::RolledBack { .. }));
     let ReloadEvent::RolledBack { reason, .. } = rolled else { unreachable!() };
     assert!(reason.contains("tone broke after"), "{reason}");
@@ -263,7 +262,7 @@ fn a_build_that_panics_right_after_switching_in_is_rolled_back() {
     assert!(player.shell.fault().is_none(), "the previous build revived the instance");
     assert_eq!(player.shell.params().values()[0], 2.0);
 
-    ws.install("tone_v2");
+    player.install(&ws, "tone_v2");
     player.play_until_swapped(&sine);
     let from = player.output.len();
     player.play(2, &sine);
@@ -293,7 +292,7 @@ fn a_held_note_keeps_sounding_across_a_code_only_reload() {
     player.events.push(overdub_abi::Event::note_on(0, 0, 60, 1.0));
     player.play(4, &silence);
     assert_eq!(player.output.last(), Some(&0.5));
-    ws.install("voices_v2");
+    player.install(&ws, "voices_v2");
     let swap = player.play_until_swapped(&silence);
     assert!(matches!(swap, ReloadEvent::Swapped { state: StateOutcome::Kept, .. }), "{swap:?}");
     let from = player.output.len();
@@ -311,7 +310,7 @@ fn held_notes_are_replayed_into_a_build_that_cannot_keep_the_voices() {
     player.events.push(overdub_abi::Event::note_off(0, 0, 64, 0.0));
     player.play(2, &silence);
     assert_eq!(player.output.last(), Some(&0.5), "one note held");
-    ws.install("voices_layout");
+    player.install(&ws, "voices_layout");
     let swap = player.play_until_swapped(&silence);
     assert!(matches!(swap, ReloadEvent::Swapped { crossfaded: true, .. }), "{swap:?}");
     let from = player.output.len();

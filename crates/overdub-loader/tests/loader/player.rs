@@ -2,7 +2,7 @@
 //! sample clock, records what it heard, counts every allocation on its "audio thread", and waits for reload
 //! events the way a host's UI would.
 
-use crate::common::BLOCK;
+use crate::common::{BLOCK, Workspace};
 use overdub::alloc_counter::count_allocations;
 use overdub_abi::Event;
 use overdub_loader::{HotOptions, HotShell, ReloadEvent};
@@ -26,6 +26,11 @@ pub struct Player {
     pub allocations: u64,
     /// Events for the next block (sent once).
     pub events: Vec<Event>,
+    /// Where the next wait begins looking: after the latest change to the library, and after the event the
+    /// previous wait claimed (one worker sends them all, in the order things happen).
+    since: usize,
+    /// Where the events caused by the latest change begin.
+    changed_at: usize,
 }
 
 impl Player {
@@ -43,6 +48,8 @@ impl Player {
             output: Vec::new(),
             allocations: 0,
             events: Vec::with_capacity(16),
+            since: 0,
+            changed_at: 0,
         }
     }
 
@@ -72,15 +79,29 @@ impl Player {
         }
     }
 
+    /// Writes the fixture `name` over the watched library as a linker does; from now on waits only look at
+    /// what happened after it, so an event of an earlier build cannot stand in for one of this build.
+    pub fn install(&mut self, workspace: &Workspace, name: &str) {
+        self.after(|| workspace.install(name));
+    }
+
+    /// Does `change` to the library; from now on waits only look at what happened after it.
+    pub fn after(&mut self, change: impl FnOnce()) {
+        self.since = self.reports.mark();
+        self.changed_at = self.since;
+        change();
+    }
+
     /// Plays blocks, each followed by up to a millisecond of waiting for events (the block clock), until an
-    /// event `wanted` accepts has arrived (now or earlier, unless an earlier wait claimed it); returns it.
+    /// event `wanted` accepts has arrived after the latest change and the previous wait's event; returns it.
     pub fn play_until(
         &mut self,
         signal: &impl Fn(u64) -> f32,
         wanted: impl Fn(&ReloadEvent) -> bool,
     ) -> ReloadEvent {
         loop {
-            if let Some(event) = self.reports.claim(&wanted) {
+            if let Some((index, event)) = self.reports.claim_since(self.since, &wanted) {
+                self.since = index + 1;
                 return event;
             }
             self.reports.deadline().check(|| format!("no such event; saw {:#?}", self.reports.seen()));
@@ -111,6 +132,11 @@ impl Player {
     /// Events received so far that `wanted` accepts.
     pub fn count(&self, wanted: impl Fn(&ReloadEvent) -> bool) -> usize {
         self.reports.count(wanted)
+    }
+
+    /// Events received since the latest change that `wanted` accepts.
+    pub fn count_since_change(&self, wanted: impl Fn(&ReloadEvent) -> bool) -> usize {
+        self.reports.seen()[self.changed_at..].iter().filter(|e| wanted(e)).count()
     }
 }
 
