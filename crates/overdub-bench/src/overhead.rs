@@ -74,10 +74,14 @@ fn time<T: Identified>(library: &Path, block: usize) -> (f64, f64, f64) {
     let mut audio = AudioBlock::new(2, 2, block);
     let blocks = SAMPLES / block;
 
+    // Bare: the author's `process` with its parameters kept current, as anything running the logic must.
     let mut bare = T::create();
     bare.reset(config.sample_rate, block);
     let mut params = T::Params::new();
+    params.reset();
+    let values: Vec<f64> = T::Params::INFOS.iter().map(|p| p.constrain(p.default)).collect();
     let bare_ns = per_block(blocks, || {
+        params.begin_window(&values, block, config.sample_rate);
         let mut ctx = Process {
             buffer: audio.buffer(block),
             events: &[],
@@ -87,6 +91,7 @@ fn time<T: Identified>(library: &Path, block: usize) -> (f64, f64, f64) {
             sample_position: 0,
         };
         black_box(bare.process(&mut ctx));
+        params.end_window();
     });
 
     let mut fixed = StaticShell::<T>::new().expect("create");
