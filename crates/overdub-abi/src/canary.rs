@@ -14,7 +14,7 @@ use crate::events::{
 use crate::message::Message;
 use crate::object::{Fault, LogicInfo, LogicObject, OnFault, Outcome};
 use crate::params::{ParamFlags, ParamInfo, ParamValues};
-use crate::process::{Process, ProcessStatus, Tail};
+use crate::process::{ProcessBlock, ProcessStatus};
 use crate::state::StateError;
 use crate::transport::{TimeSignature, Transport};
 use std::fmt::{self, Write as _};
@@ -137,18 +137,13 @@ pub fn fields() -> Vec<(&'static str, String)> {
         ),
         struct_layout!(TimeSignature, TimeSignature { numerator, denominator }),
         struct_layout!(
-            Process<'static>,
-            Process { buffer, events, params, transport, sample_rate, sample_position }
+            ProcessBlock<'static>,
+            ProcessBlock { buffer, events, params, transport, sample_rate, sample_position }
         ),
         enum_layout!(ProcessStatus {
             Normal => ProcessStatus::Normal,
             Tail => ProcessStatus::Tail { samples: 0 },
             KeepAlive => ProcessStatus::KeepAlive,
-        }),
-        enum_layout!(Tail {
-            None => Tail::None,
-            Samples => Tail::Samples(0),
-            Infinite => Tail::Infinite,
         }),
         struct_layout!(ParamInfo, ParamInfo { id, name, unit, min, max, default, steps, flags }),
         ("layout.ParamFlags", sized::<ParamFlags>()),
@@ -175,7 +170,6 @@ pub fn fields() -> Vec<(&'static str, String)> {
         ("outcome.LogicInfo", sized::<Outcome<LogicInfo>>()),
         ("outcome.load_state", sized::<Outcome<Result<(), StateError>>>()),
         ("outcome.u32", sized::<Outcome<u32>>()),
-        ("outcome.Tail", sized::<Outcome<Tail>>()),
         ("outcome.create", sized::<Outcome<Box<dyn LogicObject>>>()),
         ("outcome.u64", sized::<Outcome<u64>>()),
     ]);

@@ -28,7 +28,7 @@ pub enum EventBody {
     ChannelPressure(ChannelPressure) = 4,
     /// Per-key (polyphonic) aftertouch.
     PolyPressure(PolyPressure) = 5,
-    /// A parameter took a new value; the shell has already updated `Process::params` for this point on.
+    /// A parameter took a new value; the shell has already updated the parameter values for this point on.
     ParamChange(ParamChange) = 6,
 }
 
@@ -99,7 +99,7 @@ pub struct PolyPressure {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ParamChange {
-    /// Position of the parameter in the logic's `PARAMS`.
+    /// Position of the parameter in the logic's parameter list.
     pub index: u32,
     /// The parameter's stable id.
     pub id: u32,

@@ -1,23 +1,23 @@
-//! Everything that crosses the boundary between an overdub shell and a plugin's logic library.
+//! Everything that crosses the boundary between an overdub shell and a plugin's logic library, and nothing
+//! else: audio buffers, events, transport, the process block and status, parameter descriptions and values,
+//! the guarded [`LogicObject`] vtable, the exports' names and signatures, the ABI [`canary`] and the vtable
+//! [`probe`].
 //!
-//! A plugin author implements [`PluginLogic`] and invokes [`export_logic!`] once. The shell (hot or static)
-//! drives the logic through the guarded [`LogicObject`] vtable. Any change to this crate changes the
-//! [`canary`], so a shell never runs a logic library built against a different boundary.
+//! Any change to this crate's source changes the canary, so a shell never runs a logic library built against
+//! a different boundary. What a plugin author writes against (the `PluginLogic` trait, typed parameters,
+//! smoothing, derived state, the export macro) lives in the `overdub` crate, where editing it rejects no
+//! library built before.
 
-pub mod alloc_counter;
 pub mod buffer;
 pub mod canary;
 pub mod events;
 pub mod export;
-mod guard;
-pub mod layout;
-mod logic;
+mod frames;
 mod message;
 mod object;
 mod params;
 pub mod probe;
 mod process;
-mod smoothing;
 mod state;
 mod transport;
 
@@ -25,13 +25,10 @@ pub use buffer::{AudioBuffer, ChannelIo};
 pub use events::{
     ChannelPressure, ControlChange, Event, EventBody, Note, ParamChange, PitchBend, PolyPressure,
 };
-pub use guard::{Guarded, guard};
-pub use layout::{LayoutWriter, StateLayout};
-pub use logic::PluginLogic;
+pub use frames::{Frame, FrameSamples, Frames};
 pub use message::{MESSAGE_CAPACITY, Message};
 pub use object::{Fault, LogicInfo, LogicObject, METHODS, OnFault, Outcome};
 pub use params::{ParamFlags, ParamInfo, ParamValues};
-pub use process::{Process, ProcessStatus, Tail};
-pub use smoothing::Smoothed;
-pub use state::{StateError, StateReader, StateSink, StateWriter};
+pub use process::{ProcessBlock, ProcessStatus};
+pub use state::{StateError, StateSink};
 pub use transport::{TimeSignature, Transport};

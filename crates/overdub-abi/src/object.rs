@@ -2,7 +2,7 @@
 
 use crate::message::Message;
 use crate::params::ParamInfo;
-use crate::process::{Process, ProcessStatus, Tail};
+use crate::process::{ProcessBlock, ProcessStatus};
 use crate::state::{StateError, StateSink};
 use core::fmt;
 
@@ -34,13 +34,14 @@ pub type Outcome<T> = Result<T, Fault>;
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LogicInfo {
-    /// [`crate::PluginLogic::ID`].
+    /// The plugin's stable identifier (from its crate's `[package.metadata.overdub]`): saved state is tagged
+    /// with it, and a shell refuses a build that claims another.
     pub id: &'static str,
-    /// [`crate::PluginLogic::NAME`].
+    /// The name shown to the user.
     pub name: &'static str,
-    /// [`crate::PluginLogic::PARAMS`].
+    /// The parameters, in the order the shell passes their values.
     pub params: &'static [ParamInfo],
-    /// [`crate::PluginLogic::ON_FAULT`].
+    /// What the shell outputs after this logic panicked.
     pub on_fault: OnFault,
 }
 
@@ -57,7 +58,8 @@ pub enum OnFault {
 
 /// A logic instance behind a vtable.
 ///
-/// The export macro implements this in the logic library for a [`crate::Guarded`] author type, so every method
+/// The `overdub` crate's export macro implements this in the logic library for its guarded wrapper of the
+/// author's type, so every method
 /// runs the author's code under the library's own `catch_unwind` and returns a panic as [`Fault::Panic`]: a
 /// panic must never unwind out of the library, because the loading binary has its own panic runtime and aborts
 /// on a foreign unwind. Methods are listed in [`METHODS`] in declaration order; the vtable probe checks that
@@ -65,18 +67,16 @@ pub enum OnFault {
 pub trait LogicObject: Send {
     /// Identity and parameters.
     fn info(&mut self) -> Outcome<LogicInfo>;
-    /// See [`crate::PluginLogic::reset`].
+    /// Prepares for processing at `sample_rate` with blocks of at most `max_block` samples.
     fn reset(&mut self, sample_rate: f64, max_block: usize) -> Outcome<()>;
-    /// See [`crate::PluginLogic::process`].
-    fn process(&mut self, ctx: &mut Process<'_>) -> Outcome<ProcessStatus>;
-    /// See [`crate::PluginLogic::save_state`].
+    /// Processes one block (or window of one); the status carries the logic's tail.
+    fn process(&mut self, block: &mut ProcessBlock<'_>) -> Outcome<ProcessStatus>;
+    /// Writes the logic's state (what must survive a reload whose layout changed) into `sink`.
     fn save_state(&mut self, sink: &mut dyn StateSink) -> Outcome<()>;
-    /// See [`crate::PluginLogic::load_state`].
+    /// Restores state written by `save_state`, possibly by an older build of the same logic.
     fn load_state(&mut self, data: &[u8]) -> Outcome<Result<(), StateError>>;
-    /// See [`crate::PluginLogic::latency`].
+    /// Samples of delay the logic adds, so the host can compensate.
     fn latency(&mut self) -> Outcome<u32>;
-    /// See [`crate::PluginLogic::tail`].
-    fn tail(&mut self) -> Outcome<Tail>;
     /// Allocations the author's `process` made so far (counted in debug builds of the logic, else 0).
     fn allocations(&mut self) -> Outcome<u64>;
     /// Drops the instance inside the library, with the library's allocator and panic guard.
@@ -84,5 +84,5 @@ pub trait LogicObject: Send {
 }
 
 /// The methods of [`LogicObject`] in declaration order; the probe answers slot `n` with `Fault::Probe(n)`.
-pub const METHODS: [&str; 9] =
-    ["info", "reset", "process", "save_state", "load_state", "latency", "tail", "allocations", "destroy"];
+pub const METHODS: [&str; 8] =
+    ["info", "reset", "process", "save_state", "load_state", "latency", "allocations", "destroy"];

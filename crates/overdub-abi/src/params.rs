@@ -49,6 +49,11 @@ impl ParamFlags {
         self.0 & other.0 == other.0
     }
 
+    /// Both sets of flags; `const`, for parameter lists written as constants.
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
     /// The raw bits, for format wrappers that map them to their own flags.
     pub const fn bits(self) -> u32 {
         self.0
@@ -58,7 +63,7 @@ impl ParamFlags {
 impl core::ops::BitOr for ParamFlags {
     type Output = Self;
     fn bitor(self, rhs: Self) -> Self {
-        Self(self.0 | rhs.0)
+        self.union(rhs)
     }
 }
 
@@ -159,7 +164,7 @@ impl ParamInfo {
     }
 }
 
-/// The current plain values of the logic's parameters, indexed like its `PARAMS`.
+/// The current plain values of the logic's parameters, in the order of its parameter list.
 ///
 /// The shell owns the values (they survive every reload); the logic reads them.
 #[repr(C)]
@@ -169,12 +174,12 @@ pub struct ParamValues<'a> {
 }
 
 impl<'a> ParamValues<'a> {
-    /// Wraps values indexed like the logic's `PARAMS`.
+    /// Wraps values in the order of the logic's parameter list.
     pub const fn new(values: &'a [f64]) -> Self {
         Self { values }
     }
 
-    /// The value of the parameter at `index` in `PARAMS`.
+    /// The value of the parameter at `index` in the logic's parameter list.
     ///
     /// # Panics
     /// When `index` is not a parameter of this logic.

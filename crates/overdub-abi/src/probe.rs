@@ -5,7 +5,7 @@
 //! not as a probe), calling the real instance through this vtable would run the wrong code.
 
 use crate::object::{Fault, LogicInfo, LogicObject, METHODS, Outcome};
-use crate::process::{Process, ProcessStatus, Tail};
+use crate::process::{ProcessBlock, ProcessStatus};
 use crate::state::{StateError, StateSink};
 use core::fmt;
 
@@ -24,7 +24,7 @@ impl LogicObject for Probe {
     fn reset(&mut self, _: f64, _: usize) -> Outcome<()> {
         answer(1)
     }
-    fn process(&mut self, _: &mut Process<'_>) -> Outcome<ProcessStatus> {
+    fn process(&mut self, _: &mut ProcessBlock<'_>) -> Outcome<ProcessStatus> {
         answer(2)
     }
     fn save_state(&mut self, _: &mut dyn StateSink) -> Outcome<()> {
@@ -36,14 +36,11 @@ impl LogicObject for Probe {
     fn latency(&mut self) -> Outcome<u32> {
         answer(5)
     }
-    fn tail(&mut self) -> Outcome<Tail> {
+    fn allocations(&mut self) -> Outcome<u64> {
         answer(6)
     }
-    fn allocations(&mut self) -> Outcome<u64> {
-        answer(7)
-    }
     fn destroy(self: Box<Self>) -> Outcome<()> {
-        answer(8)
+        answer(7)
     }
 }
 
@@ -86,13 +83,12 @@ fn check<T>(slot: usize, outcome: Outcome<T>) -> Result<(), ProbeMismatch> {
 pub fn verify_probe(mut probe: Box<dyn LogicObject>) -> Result<(), ProbeMismatch> {
     check(0, probe.info())?;
     check(1, probe.reset(48_000.0, 0))?;
-    check(2, probe.process(&mut Process::empty()))?;
+    check(2, probe.process(&mut ProcessBlock::empty()))?;
     check(3, probe.save_state(&mut DiscardSink))?;
     check(4, probe.load_state(&[]))?;
     check(5, probe.latency())?;
-    check(6, probe.tail())?;
-    check(7, probe.allocations())?;
-    check(8, probe.destroy())
+    check(6, probe.allocations())?;
+    check(7, probe.destroy())
 }
 
 #[cfg(test)]
@@ -104,15 +100,15 @@ mod tests {
         assert_eq!(verify_probe(Box::new(Probe)), Ok(()));
     }
 
-    struct SwappedTail;
-    impl LogicObject for SwappedTail {
+    struct SwappedAllocations;
+    impl LogicObject for SwappedAllocations {
         fn info(&mut self) -> Outcome<LogicInfo> {
             answer(0)
         }
         fn reset(&mut self, _: f64, _: usize) -> Outcome<()> {
             answer(1)
         }
-        fn process(&mut self, _: &mut Process<'_>) -> Outcome<ProcessStatus> {
+        fn process(&mut self, _: &mut ProcessBlock<'_>) -> Outcome<ProcessStatus> {
             answer(2)
         }
         fn save_state(&mut self, _: &mut dyn StateSink) -> Outcome<()> {
@@ -124,22 +120,19 @@ mod tests {
         fn latency(&mut self) -> Outcome<u32> {
             answer(5)
         }
-        fn tail(&mut self) -> Outcome<Tail> {
+        fn allocations(&mut self) -> Outcome<u64> {
             answer(5)
         }
-        fn allocations(&mut self) -> Outcome<u64> {
-            answer(7)
-        }
         fn destroy(self: Box<Self>) -> Outcome<()> {
-            answer(8)
+            answer(7)
         }
     }
 
     #[test]
     fn a_wrong_answer_names_the_method_and_what_ran_instead() {
-        let mismatch = verify_probe(Box::new(SwappedTail)).unwrap_err();
-        assert_eq!(mismatch.method, "tail");
+        let mismatch = verify_probe(Box::new(SwappedAllocations)).unwrap_err();
+        assert_eq!(mismatch.method, "allocations");
         assert_eq!(mismatch.slot, 6);
-        assert_eq!(mismatch.to_string(), "method `tail` (slot 6) answered as `latency` (slot 5)");
+        assert_eq!(mismatch.to_string(), "method `allocations` (slot 6) answered as `latency` (slot 5)");
     }
 }

@@ -1,32 +1,34 @@
-//! One call of the logic's audio processing: what it receives and what it reports back.
+//! One call of the logic's audio processing as it crosses the boundary: what the logic receives and what it
+//! reports back.
 
 use crate::buffer::AudioBuffer;
 use crate::events::Event;
 use crate::params::ParamValues;
 use crate::transport::Transport;
 
-/// Everything the logic gets for one block.
+/// Everything the shell hands the logic library for one block (or one window of a block, between two
+/// parameter changes). The library's guard turns it into the author's typed context.
 #[repr(C)]
 #[derive(Debug)]
-pub struct Process<'a> {
+pub struct ProcessBlock<'a> {
     /// The host's audio, processed in place or from inputs to outputs.
     pub buffer: AudioBuffer<'a>,
-    /// Events in this block, sorted by time.
+    /// Events in this window, sorted by time.
     pub events: &'a [Event],
-    /// Parameter values at the first sample of this block.
+    /// Parameter values in force for the whole window, in the logic's parameter order.
     pub params: ParamValues<'a>,
     /// The host's timeline, when the host provides one.
     pub transport: Option<&'a Transport>,
     /// Samples per second.
     pub sample_rate: f64,
-    /// Samples processed since the shell was activated, at this block's first sample.
+    /// Samples processed since the shell was activated, at this window's first sample.
     pub sample_position: u64,
 }
 
-impl Process<'static> {
+impl ProcessBlock<'static> {
     /// A block without audio, events or parameters: for calls that must pass one but carry nothing.
     pub const fn empty() -> Self {
-        Process {
+        ProcessBlock {
             buffer: AudioBuffer::empty(),
             events: &[],
             params: ParamValues::new(&[]),
@@ -37,7 +39,9 @@ impl Process<'static> {
     }
 }
 
-/// What the logic tells the host after a block, so the host can stop calling it when there is nothing to do.
+/// What the logic tells the host after a block: whether to keep calling it, and for how long its output
+/// rings on. This is the only way a logic reports its tail, so the value always describes the audio just
+/// produced.
 #[repr(C, u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProcessStatus {
@@ -48,18 +52,6 @@ pub enum ProcessStatus {
         /// How long the output continues after silence.
         samples: u32,
     } = 1,
-    /// Keep calling even on silence (a generator, an LFO-driven effect).
+    /// Keep calling even on silence: a generator, an LFO-driven effect, a tail that may never end.
     KeepAlive = 2,
-}
-
-/// How long the logic's output continues after its input falls silent.
-#[repr(C, u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tail {
-    /// Output stops with the input.
-    None = 0,
-    /// Output continues for this many samples.
-    Samples(u32) = 1,
-    /// Output may never stop.
-    Infinite = 2,
 }

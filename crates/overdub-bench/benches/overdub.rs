@@ -1,6 +1,6 @@
 //! `cargo bench -p overdub-bench`: every measure, printed as a table and written to target/overdub-bench.json.
 
-use overdub_abi::alloc_counter::CountingAllocator;
+use overdub::alloc_counter::CountingAllocator;
 
 // Counts allocations on the benchmark's audio thread.
 #[global_allocator]

@@ -38,7 +38,12 @@ fn long_session(report: &mut Report) {
     let held = overdub_loader::library::held();
     let images = held.image_bytes.saturating_sub(held_before.image_bytes) as f64;
     drop(shell);
-    report.info("session.build_mapped_mib", "one debug-size build's mapped size", one_build / f64::from(1 << 20), "MiB");
+    report.info(
+        "session.build_mapped_mib",
+        "one debug-size build's mapped size",
+        one_build / f64::from(1 << 20),
+        "MiB",
+    );
     report.at_most(
         "session.rss_multiple",
         &format!("RSS grown over {LONG_SESSION_BUILDS} debug-size rebuilds, in builds' mapped sizes"),

@@ -1,7 +1,7 @@
 //! A host's audio thread in miniature, clocked in real time like the dev host's null device: a 64-sample
 //! stereo block of a sine every 1.33 ms, with each block's processing time, allocations and output kept.
 
-use overdub_abi::alloc_counter::count_allocations;
+use overdub::alloc_counter::count_allocations;
 use overdub_loader::HotShell;
 use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@
 
 use crate::build::{release_binary, release_library};
 use crate::report::Report;
-use overdub_abi::{ParamValues, PluginLogic, Process};
+use overdub::{Identified, Params, Process};
 use overdub_loader::HotShell;
 use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell, StaticShell};
 use std::hint::black_box;
@@ -62,31 +62,36 @@ fn record(report: &mut Report, name: &str, block: usize, bare_ns: f64, static_ns
 
 /// Prints, per block size, nanoseconds per block for `T` called bare, through a static shell, and through a
 /// hot shell running `library` (the same logic built as a library): the timer binaries' whole job.
-pub fn print_timings<T: PluginLogic>(library: &Path) {
+pub fn print_timings<T: Identified>(library: &Path) {
     for block in BLOCKS {
         let (bare, fixed, hot) = time::<T>(library, block);
         println!("{block} {bare} {fixed} {hot}");
     }
 }
 
-fn time<T: PluginLogic>(library: &Path, block: usize) -> (f64, f64, f64) {
+fn time<T: Identified>(library: &Path, block: usize) -> (f64, f64, f64) {
     let config = ProcessConfig::stereo(48_000.0, block);
     let mut audio = AudioBlock::new(2, 2, block);
     let blocks = SAMPLES / block;
 
+    // Bare: the author's `process` with its parameters kept current, as anything running the logic must.
     let mut bare = T::create();
     bare.reset(config.sample_rate, block);
-    let values: Vec<f64> = T::PARAMS.iter().map(|p| p.default).collect();
+    let mut params = T::Params::new();
+    params.reset();
+    let values: Vec<f64> = T::Params::INFOS.iter().map(|p| p.constrain(p.default)).collect();
     let bare_ns = per_block(blocks, || {
+        params.begin_window(&values, block, config.sample_rate);
         let mut ctx = Process {
             buffer: audio.buffer(block),
             events: &[],
-            params: ParamValues::new(&values),
+            params: &mut params,
             transport: None,
             sample_rate: config.sample_rate,
             sample_position: 0,
         };
         black_box(bare.process(&mut ctx));
+        params.end_window();
     });
 
     let mut fixed = StaticShell::<T>::new().expect("create");

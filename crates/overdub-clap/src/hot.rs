@@ -5,7 +5,7 @@
 use crate::error::ClapError;
 use crate::notices::{Notice, Notices};
 use clack_extensions::log::LogSeverity;
-use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus, Tail};
+use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus};
 use overdub_loader::{HotOptions, HotShell, ReloadEvent, StateOutcome};
 use overdub_shell::{FaultRecord, HostBlock, ParamSet, ProcessConfig, Shell, ShellError};
 use std::path::PathBuf;
@@ -148,9 +148,6 @@ impl Shell for HotPluginShell {
     }
     fn latency(&mut self) -> u32 {
         self.shell.latency()
-    }
-    fn tail(&mut self) -> Tail {
-        self.shell.tail()
     }
     fn fault(&self) -> Option<&FaultRecord> {
         self.shell.fault()

@@ -3,26 +3,18 @@
 //! One plugin type, [`OverdubPlugin`], is written against the [`overdub_shell::Shell`] interface, so the same
 //! wrapper drives a **static** shell (the logic compiled in; release builds) or a **hot** shell (the logic
 //! library loaded, watched and swapped on every rebuild; the `hot` feature). A plugin crate picks one with
-//! its own `static` / `hot` cargo features and invokes [`export_clap!`] once:
+//! its own `static` / `hot` cargo features, has a one-line `build.rs` (`overdub_build::clap_wrapper()`,
+//! with `overdub-build` as its build dependency) and invokes [`export_clap!`] once:
 //!
 //! ```text
-//! overdub_clap::export_clap! {
-//!     logic: gain::Gain,
-//!     description: overdub_clap::Description {
-//!         id: "dev.overdub.examples.gain",
-//!         name: "Overdub Gain",
-//!         vendor: "overdub",
-//!         version: env!("CARGO_PKG_VERSION"),
-//!         description: "A smoothed gain.",
-//!         features: &[overdub_clap::features::AUDIO_EFFECT, overdub_clap::features::STEREO],
-//!         audio: overdub_clap::AudioLayout::STEREO_EFFECT,
-//!         note_input: false,
-//!     },
-//! }
+//! overdub_clap::export_clap!(gain::Gain);
 //! ```
 //!
-//! A hot build loads the library named by the `OVERDUB_LOGIC` environment variable, or else the path its
-//! build script recorded in `OVERDUB_LOGIC_PATH` (the logic crate's cdylib in the same target directory).
+//! The plugin's description (id, name, vendor, features, audio layout, note input) comes from the logic
+//! crate's `[package.metadata.overdub]`, which the build script reads without compiling the logic: a hot
+//! build knows what it is even before the logic library exists. It loads the library named by the
+//! `OVERDUB_LOGIC` environment variable, or else the path the build script recorded in `OVERDUB_LOGIC_PATH`
+//! (the logic crate's cdylib in the same target directory).
 //!
 //! Extensions: audio-ports, note-ports (CLAP and MIDI dialects), params (with sample-accurate automation,
 //! text conversion and flushes), state, latency and tail; reload and fault messages go to the host's log.
@@ -73,16 +65,23 @@ pub mod __export {
 
 /// A static shell for a compiled-in logic, as [`export_clap!`] creates it.
 #[doc(hidden)]
-pub fn static_shell<T: overdub_abi::PluginLogic>() -> Result<StaticShell<T>, ClapError> {
+pub fn static_shell<T: overdub::Identified>() -> Result<StaticShell<T>, ClapError> {
     Ok(StaticShell::new()?)
 }
 
 /// Exports the `clap_entry` of a CLAP plugin for this crate: static when the crate's `static` feature is on
 /// (`logic` compiled in), hot when its `hot` feature is on (the logic library loaded at run time; the logic
-/// crate must not be linked then). See the [crate docs](crate) for an example.
+/// crate must not be linked then, and the path is not resolved). The description is the one the crate's
+/// build script wrote from the logic's manifest. See the [crate docs](crate).
 #[macro_export]
 macro_rules! export_clap {
-    (logic: $logic:ty, description: $description:expr $(,)?) => {
+    ($logic:path $(,)?) => {
+        $crate::export_clap!($logic, description: ::core::include!(::core::concat!(
+            ::core::env!("OUT_DIR"),
+            "/overdub_plugin.rs"
+        )));
+    };
+    ($logic:path, description: $description:expr $(,)?) => {
         #[cfg(all(feature = "static", feature = "hot"))]
         compile_error!("enable one of the `static` and `hot` features, not both");
         #[cfg(not(any(feature = "static", feature = "hot")))]

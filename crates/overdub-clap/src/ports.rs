@@ -1,5 +1,5 @@
 //! The audio-ports, note-ports, latency and tail extensions: what the author declared and what the logic
-//! reports.
+//! reports (the tail as its last block's status said).
 
 use crate::main_thread::MainThread;
 use crate::plugin::Export;
@@ -13,7 +13,6 @@ use clack_extensions::note_ports::{
 };
 use clack_extensions::tail::{PluginTailImpl, TailLength};
 use clack_plugin::prelude::ClapId;
-use overdub_abi::Tail;
 
 /// The id of the main port in each direction.
 const MAIN_PORT: ClapId = ClapId::new(0);
@@ -64,17 +63,8 @@ impl<E: Export> PluginLatencyImpl for MainThread<'_, E> {
     }
 }
 
-/// CLAP's tail length for an overdub tail.
-pub(crate) fn tail_length(tail: Tail) -> TailLength {
-    match tail {
-        Tail::None => TailLength::Finite(0),
-        Tail::Samples(samples) => TailLength::Finite(samples),
-        Tail::Infinite => TailLength::Infinite,
-    }
-}
-
 impl<E: Export> PluginTailImpl for Processor<'_, E> {
     fn get(&self) -> TailLength {
-        tail_length(self.tail())
+        self.tail().map_or(TailLength::Infinite, TailLength::Finite)
     }
 }

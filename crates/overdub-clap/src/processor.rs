@@ -7,7 +7,7 @@ use crate::notices::Notice;
 use crate::params;
 use crate::plugin::{Export, Shared};
 use clack_plugin::prelude::*;
-use overdub_abi::{AudioBuffer, Event, Tail};
+use overdub_abi::{AudioBuffer, Event};
 use overdub_shell::{HostBlock, ProcessConfig, Shell, audio_path};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -21,44 +21,40 @@ pub struct Processor<'a, E: Export> {
     /// sample, so no note-off and no automation is lost. Same capacity as `events`, never grown.
     pending: Vec<Event>,
     sample_rate: f64,
-    /// The logic's tail as of the last block, for the host's tail queries from any thread.
+    /// The logic's tail as its last block reported it, for the host's tail queries from any thread.
     tail: AtomicTail,
     fault_reported: bool,
 }
 
-/// A [`Tail`] readable and writable from any thread, without a lock.
+/// The tail a block's status reported, readable and writable from any thread without a lock: samples, or
+/// [`AtomicTail::INFINITE`] for a logic that asked to be kept alive.
 struct AtomicTail(AtomicU64);
 
 impl AtomicTail {
-    const SAMPLES: u64 = 1 << 32;
-    const INFINITE: u64 = 2 << 32;
+    const INFINITE: u64 = u64::MAX;
 
-    fn new(tail: Tail) -> Self {
-        Self(AtomicU64::new(Self::encode(tail)))
+    fn new() -> Self {
+        Self(AtomicU64::new(0))
     }
 
-    fn encode(tail: Tail) -> u64 {
-        match tail {
-            Tail::None => 0,
-            Tail::Samples(samples) => Self::SAMPLES | u64::from(samples),
-            Tail::Infinite => Self::INFINITE,
+    fn encode(status: overdub_abi::ProcessStatus) -> u64 {
+        match status {
+            overdub_abi::ProcessStatus::Normal => 0,
+            overdub_abi::ProcessStatus::Tail { samples } => u64::from(samples),
+            overdub_abi::ProcessStatus::KeepAlive => Self::INFINITE,
         }
     }
 
-    fn decode(bits: u64) -> Tail {
-        match bits & !u64::from(u32::MAX) {
-            Self::SAMPLES => Tail::Samples(bits as u32),
-            Self::INFINITE => Tail::Infinite,
-            _ => Tail::None,
+    /// Samples of tail, `None` for an endless one.
+    fn load(&self) -> Option<u32> {
+        match self.0.load(Ordering::Relaxed) {
+            Self::INFINITE => None,
+            samples => Some(samples as u32),
         }
     }
 
-    fn load(&self) -> Tail {
-        Self::decode(self.0.load(Ordering::Relaxed))
-    }
-
-    fn store(&self, tail: Tail) {
-        self.0.store(Self::encode(tail), Ordering::Relaxed);
+    fn store(&self, status: overdub_abi::ProcessStatus) {
+        self.0.store(Self::encode(status), Ordering::Relaxed);
     }
 }
 
@@ -76,13 +72,12 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
             input_channels: layout.inputs as usize,
             output_channels: layout.outputs as usize,
         })?;
-        let tail = shared.lock().tail();
         Ok(Self {
             shared,
             events: Vec::with_capacity(EVENTS_PER_BLOCK),
             pending: Vec::with_capacity(EVENTS_PER_BLOCK),
             sample_rate: audio_config.sample_rate,
-            tail: AtomicTail::new(tail),
+            tail: AtomicTail::new(),
             fault_reported: false,
         })
     }
@@ -137,7 +132,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         };
         let (status, _) = audio_path::process_block(&mut *shell, &mut buffer, &host);
         self.shared.mirror.publish(shell.params());
-        self.tail.store(shell.tail());
+        self.tail.store(status);
         let faulted = shell.fault().is_some();
         drop(shell);
         if faulted && !self.fault_reported {
@@ -164,9 +159,9 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
 }
 
 impl<E: Export> Processor<'_, E> {
-    /// The logic's tail as of the last processed block (as of activation before the first). Lock-free, so
-    /// a host may ask from any thread, even while a block is processed.
-    pub(crate) fn tail(&self) -> Tail {
+    /// The logic's tail as the last processed block reported it (none before the first), in samples, `None`
+    /// when endless. Lock-free, so a host may ask from any thread, even while a block is processed.
+    pub(crate) fn tail(&self) -> Option<u32> {
         self.tail.load()
     }
 
@@ -195,12 +190,17 @@ mod tests {
 
     #[test]
     fn tails_survive_the_atomic() {
-        for tail in
-            [Tail::None, Tail::Samples(0), Tail::Samples(48_000), Tail::Samples(u32::MAX), Tail::Infinite]
-        {
-            let atomic = AtomicTail::new(Tail::None);
-            atomic.store(tail);
-            assert_eq!(atomic.load(), tail);
+        use overdub_abi::ProcessStatus as Status;
+        let atomic = AtomicTail::new();
+        assert_eq!(atomic.load(), Some(0), "no tail before the first block");
+        for (status, tail) in [
+            (Status::Normal, Some(0)),
+            (Status::Tail { samples: 48_000 }, Some(48_000)),
+            (Status::Tail { samples: u32::MAX }, Some(u32::MAX)),
+            (Status::KeepAlive, None),
+        ] {
+            atomic.store(status);
+            assert_eq!(atomic.load(), tail, "{status:?}");
         }
     }
 }

@@ -16,7 +16,7 @@ pub struct LogicCrate {
     pub manifest: PathBuf,
     /// The package name.
     pub package: String,
-    /// Whether `[package.metadata.overdub] instrument = true`: the dev host then plays notes, not audio.
+    /// Whether `[package.metadata.overdub]` says `instrument = true`: the dev host then plays notes, not audio.
     pub instrument: bool,
     /// Where cargo builds (default: cargo's own choice, which honours `CARGO_TARGET_DIR`).
     pub target_dir: Option<PathBuf>,
@@ -40,19 +40,6 @@ struct Manifest {
 #[derive(Deserialize)]
 struct Package {
     name: String,
-    #[serde(default)]
-    metadata: Option<Metadata>,
-}
-
-#[derive(Deserialize)]
-struct Metadata {
-    overdub: Option<OverdubMetadata>,
-}
-
-#[derive(Deserialize)]
-struct OverdubMetadata {
-    #[serde(default)]
-    instrument: bool,
 }
 
 #[derive(Deserialize)]
@@ -84,7 +71,9 @@ impl LogicCrate {
                 "it builds no library to load: add `[lib] crate-type = [\"cdylib\", \"rlib\"]` to Cargo.toml",
             ));
         }
-        let instrument = package.metadata.and_then(|m| m.overdub).is_some_and(|o| o.instrument);
+        let plugin =
+            overdub_build::PluginManifest::parse(&text, &manifest).map_err(|e| not_logic(&e.to_string()))?;
+        let instrument = plugin.instrument;
         Ok(Self {
             dir: manifest.parent().expect("a manifest path has a parent").to_owned(),
             manifest,

@@ -1,9 +1,11 @@
-//! `--param NAME=VALUE` arguments, matched against the running logic's parameter list.
+//! `--param NAME=VALUE` arguments, matched against the running logic's parameter list by name or by the
+//! string id the parameter was declared with.
 
 use crate::error::CliError;
 use overdub_shell::Shell;
 
-/// Sets each `NAME=VALUE` on `shell`; names match case-insensitively, values may carry the unit.
+/// Sets each `NAME=VALUE` on `shell`; `NAME` is a parameter's name (case-insensitively) or its string id
+/// (`#[param(id = "...")]`, whose numeric id the host sees), and values may carry the unit.
 pub fn apply(shell: &mut impl Shell, assignments: &[String]) -> Result<(), CliError> {
     for assignment in assignments {
         let (name, value) =
@@ -12,7 +14,7 @@ pub fn apply(shell: &mut impl Shell, assignments: &[String]) -> Result<(), CliEr
             .params()
             .infos()
             .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+            .find(|p| p.name.eq_ignore_ascii_case(name.trim()) || p.id == overdub::param_id(name.trim()))
             .copied()
             .ok_or_else(|| CliError::UnknownParam {
                 name: name.trim().to_owned(),

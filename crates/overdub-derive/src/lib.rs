@@ -1,100 +1,69 @@
-//! `#[derive(StateLayout)]`: describes a state type's complete layout for overdub's in-place reloads.
+//! overdub's derives, and the macro that reads the plugin's identity from its crate's `Cargo.toml`.
 //!
-//! The generated description lists the type's size and alignment and every field, in declaration order, with
-//! its name, offset and type, recursing into each field's own `StateLayout`; for enums, every variant with its
-//! fields. A field whose type has no `StateLayout` (a function pointer, a trait object) is a compile error:
-//! such state cannot be handed from one build to another.
+//! - `#[derive(StateLayout)]`: a type's complete layout, recursively, so a new build may adopt the running
+//!   build's memory when it is unchanged.
+//! - `#[derive(DspState)]`: that layout, plus saving and loading the memory field by field for a build
+//!   whose layout changed.
+//! - `#[derive(Params)]`: a struct of typed parameters declared with `#[param(...)]`.
+//! - `manifest_identity!`: the `[package.metadata.overdub]` id and name, for `export_logic!`.
+
+mod dsp_state;
+mod identity;
+mod layout;
+mod params;
 
 use proc_macro::TokenStream;
 use proc_macro_crate::{FoundCrate, crate_name};
 use quote::{format_ident, quote};
-use syn::{Data, DeriveInput, Fields, parse_macro_input, parse_quote};
+use syn::{DeriveInput, parse_macro_input};
 
 /// Implements `StateLayout` by describing every field (and, for enums, every variant).
 #[proc_macro_derive(StateLayout)]
 pub fn derive_state_layout(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    match expand(input) {
-        Ok(tokens) => tokens.into(),
-        Err(error) => error.to_compile_error().into(),
-    }
+    finish(layout::expand(&input, &overdub_path()))
 }
 
-/// The path of the crate that defines `StateLayout`, as the deriving crate names it.
-fn abi_path() -> proc_macro2::TokenStream {
-    for name in ["overdub", "overdub-abi"] {
-        match crate_name(name) {
-            // The facade holds no derives of its own: "itself" there means its doctests and tests, which are
-            // separate crates naming it `overdub`.
-            Ok(FoundCrate::Itself) if name == "overdub" => return quote!(::overdub),
-            Ok(FoundCrate::Itself) => return quote!(crate),
-            Ok(FoundCrate::Name(found)) => {
-                let ident = format_ident!("{found}");
-                return quote!(::#ident);
-            }
-            Err(_) => {}
-        }
-    }
-    quote!(::overdub)
+/// Implements `StateLayout` and `DspState`: the memory saved field by field under each field's name, and
+/// loaded back by name into a build whose layout changed.
+#[proc_macro_derive(DspState)]
+pub fn derive_dsp_state(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    let overdub = overdub_path();
+    finish(layout::expand(&input, &overdub).and_then(|layout| {
+        let state = dsp_state::expand(&input, &overdub)?;
+        Ok(quote! { #layout #state })
+    }))
 }
 
-fn expand(mut input: DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
-    let abi = abi_path();
-    let name = &input.ident;
-    let name_text = name.to_string();
-    for param in input.generics.type_params_mut() {
-        param.bounds.push(parse_quote!(#abi::StateLayout));
-    }
-    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
-    let body = match &input.data {
-        Data::Struct(data) => {
-            let fields = data.fields.iter().enumerate().map(|(index, field)| {
-                let ty = &field.ty;
-                let (member, label) = match &field.ident {
-                    Some(ident) => (quote!(#ident), ident.to_string()),
-                    None => {
-                        let index = syn::Index::from(index);
-                        (quote!(#index), index.index.to_string())
-                    }
-                };
-                quote! { out.field::<#ty>(#label, ::core::mem::offset_of!(Self, #member)); }
-            });
-            quote! { out.structure::<Self>(#name_text, |out| { #(#fields)* }); }
-        }
-        Data::Enum(data) => {
-            let variants = data.variants.iter().map(|variant| {
-                let label = variant.ident.to_string();
-                let fields = variant_fields(&variant.fields);
-                quote! { out.variant(#label, |out| { #(#fields)* }); }
-            });
-            quote! { out.enumeration::<Self>(#name_text, |out| { #(#variants)* }); }
-        }
-        Data::Union(union) => {
-            return Err(syn::Error::new(
-                union.union_token.span,
-                "StateLayout cannot describe a union: which field is live is not known",
-            ));
-        }
-    };
-    Ok(quote! {
-        // SAFETY: generated from the type's definition: size, alignment, and every field (or variant) in
-        // declaration order with its offset and type, each described recursively.
-        unsafe impl #impl_generics #abi::StateLayout for #name #type_generics #where_clause {
-            fn describe(out: &mut #abi::LayoutWriter) {
-                #body
-            }
-        }
-    })
+/// Implements `Params` (and `StateLayout`) for a struct whose fields are `FloatParam`, `IntParam` or
+/// `BoolParam`, each declared with `#[param(id = "...", ...)]`.
+#[proc_macro_derive(Params, attributes(param))]
+pub fn derive_params(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    finish(params::expand(&input, &overdub_path()))
 }
 
-fn variant_fields(fields: &Fields) -> Vec<proc_macro2::TokenStream> {
-    fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| {
-            let ty = &field.ty;
-            let label = field.ident.as_ref().map_or_else(|| index.to_string(), ToString::to_string);
-            quote! { out.variant_field::<#ty>(#label); }
-        })
-        .collect()
+/// The `Identity` of the crate being compiled, from its `[package.metadata.overdub]`: used by
+/// `overdub::export_logic!`, which passes its `$crate`.
+#[proc_macro]
+pub fn manifest_identity(input: TokenStream) -> TokenStream {
+    let krate = proc_macro2::TokenStream::from(input);
+    finish(identity::expand(&krate))
+}
+
+fn finish(result: syn::Result<proc_macro2::TokenStream>) -> TokenStream {
+    result.unwrap_or_else(|error| error.to_compile_error()).into()
+}
+
+/// The path of the `overdub` crate as the deriving crate names it (`::overdub` inside overdub too, which
+/// declares `extern crate self as overdub`).
+fn overdub_path() -> proc_macro2::TokenStream {
+    match crate_name("overdub") {
+        Ok(FoundCrate::Name(found)) => {
+            let ident = format_ident!("{found}");
+            quote!(::#ident)
+        }
+        Ok(FoundCrate::Itself) | Err(_) => quote!(::overdub),
+    }
 }

@@ -10,7 +10,7 @@ use crate::link::{Link, NO_TIME, RETIRE_CAPACITY, now_nanos};
 use crate::loader::{LoadOutcome, Loader};
 use crate::prepare::{DEFAULT_CONFIG, prepare, same_plugin, warm_up};
 use crate::worker::{self, Worker};
-use overdub_abi::{AudioBuffer, LogicInfo, Message, ProcessStatus, Tail};
+use overdub_abi::{AudioBuffer, LogicInfo, Message, ProcessStatus};
 use overdub_shell::{AudioBlock, Engine, FaultRecord, HostBlock, ParamSet, ProcessConfig, Shell, ShellError};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -421,9 +421,6 @@ impl Shell for HotShell {
     }
     fn latency(&mut self) -> u32 {
         self.engine.latency()
-    }
-    fn tail(&mut self) -> Tail {
-        self.engine.tail()
     }
     fn fault(&self) -> Option<&FaultRecord> {
         self.engine.fault()

@@ -24,7 +24,7 @@ impl Instance {
     ///
     /// # Safety
     /// `adopt` is the adopt export of a library whose state fingerprint is non-zero and equal to the
-    /// fingerprint of the library that made this instance (see `overdub_abi::layout` for why that makes the
+    /// fingerprint of the library that made this instance (see `overdub::layout` for why that makes the
     /// memory valid for the new code).
     pub unsafe fn adopt_by(&mut self, adopt: AdoptFn) {
         let object = self.object.take().expect("the object is only taken in drop");

@@ -1,7 +1,7 @@
 //! A storm of rebuilds, in a test binary of its own so that counting the process's threads is not disturbed
 //! by other tests.
 
-use overdub_abi::alloc_counter::CountingAllocator;
+use overdub::alloc_counter::CountingAllocator;
 use std::time::Duration;
 
 #[global_allocator]

@@ -6,8 +6,8 @@ use crate::held::{HELD_NOTES, HeldNotes};
 use crate::params::ParamSet;
 use crate::saved_state::SavedState;
 use overdub_abi::{
-    AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues, Process,
-    ProcessStatus, StateSink, Tail, Transport,
+    AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues,
+    ProcessBlock, ProcessStatus, StateSink, Transport,
 };
 use std::ops::DerefMut;
 
@@ -261,7 +261,7 @@ where
                 self.held.observe(&event);
                 self.window_events.push(event);
             }
-            let mut ctx = Process {
+            let mut block = ProcessBlock {
                 buffer: buffer.window(start, end - start),
                 events: &self.window_events,
                 params: ParamValues::new(self.params.values()),
@@ -269,7 +269,7 @@ where
                 sample_rate: config.sample_rate,
                 sample_position: self.position + start as u64,
             };
-            match self.logic.process(&mut ctx) {
+            match self.logic.process(&mut block) {
                 Err(fault) => {
                     self.record_fault("process", fault);
                     return None;
@@ -317,17 +317,6 @@ where
         self.logic.latency().unwrap_or_else(|fault| {
             self.record_fault("latency", fault);
             0
-        })
-    }
-
-    /// The tail the logic reports (none while faulted).
-    pub fn tail(&mut self) -> Tail {
-        if self.fault.is_some() {
-            return Tail::None;
-        }
-        self.logic.tail().unwrap_or_else(|fault| {
-            self.record_fault("tail", fault);
-            Tail::None
         })
     }
 

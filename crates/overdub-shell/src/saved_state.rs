@@ -18,7 +18,7 @@ const CHECKSUM_AT: usize = HEADER_LEN - 4;
 /// Parameter values and logic state, as saved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SavedState {
-    /// The plugin's [`overdub_abi::PluginLogic::ID`].
+    /// The plugin's id (`LogicInfo::id`, from its `[package.metadata.overdub]`).
     pub plugin_id: String,
     /// `(id, plain value)` for every parameter.
     pub params: Vec<(u32, f64)>,

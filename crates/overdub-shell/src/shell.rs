@@ -3,7 +3,7 @@
 use crate::engine::{FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
 use crate::params::ParamSet;
-use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus, Tail};
+use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus};
 
 /// A running plugin logic with its parameters and state, ready to process audio.
 ///
@@ -19,7 +19,8 @@ pub trait Shell: Send {
     fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError>;
     /// Prepares for processing as `config` describes. Not real-time safe.
     fn activate(&mut self, config: ProcessConfig) -> Result<(), ShellError>;
-    /// Processes one block. Real-time safe.
+    /// Processes one block. Real-time safe. The status is the logic's (its tail included; a faulted or
+    /// inactive logic is [`ProcessStatus::Normal`]).
     fn process(&mut self, buffer: &mut AudioBuffer<'_>, host: &HostBlock<'_>) -> ProcessStatus;
     /// Parameter values and logic state, for a project file.
     fn save_state(&mut self) -> Result<Vec<u8>, ShellError>;
@@ -27,8 +28,6 @@ pub trait Shell: Send {
     fn load_state(&mut self, bytes: &[u8]) -> Result<(), ShellError>;
     /// Latency in samples.
     fn latency(&mut self) -> u32;
-    /// How long output continues after input stops.
-    fn tail(&mut self) -> Tail;
     /// The panic that faulted the running logic, if any.
     fn fault(&self) -> Option<&FaultRecord>;
 }

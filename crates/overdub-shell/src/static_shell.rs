@@ -4,15 +4,16 @@ use crate::engine::{Engine, FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
 use crate::params::ParamSet;
 use crate::shell::Shell;
-use overdub_abi::{AudioBuffer, Guarded, LogicInfo, PluginLogic, ProcessStatus, Tail};
+use overdub::{Guarded, Identified};
+use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus};
 
 /// Runs a compiled-in logic: no loader, no watcher, no vtable. Calls are statically dispatched and inline
 /// into the shell; panics are still caught (the logic shares this binary's panic runtime).
-pub struct StaticShell<T: PluginLogic> {
+pub struct StaticShell<T: Identified> {
     engine: Engine<Box<Guarded<T>>>,
 }
 
-impl<T: PluginLogic> StaticShell<T> {
+impl<T: Identified> StaticShell<T> {
     /// Creates the logic; fails with its message when `create` panics.
     pub fn new() -> Result<Self, ShellError> {
         let logic = Guarded::<T>::create().map_err(|fault| ShellError::Panicked {
@@ -36,7 +37,7 @@ impl<T: PluginLogic> StaticShell<T> {
     }
 }
 
-impl<T: PluginLogic> Shell for StaticShell<T> {
+impl<T: Identified> Shell for StaticShell<T> {
     fn info(&self) -> &LogicInfo {
         self.engine.info()
     }
@@ -61,9 +62,6 @@ impl<T: PluginLogic> Shell for StaticShell<T> {
     }
     fn latency(&mut self) -> u32 {
         self.engine.latency()
-    }
-    fn tail(&mut self) -> Tail {
-        self.engine.tail()
     }
     fn fault(&self) -> Option<&FaultRecord> {
         self.engine.fault()

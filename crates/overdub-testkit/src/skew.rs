@@ -50,20 +50,33 @@ fn build() -> PathBuf {
     );
     write(
         &logic.join("src/lib.rs"),
-        "pub struct Skewed;\n\
-         unsafe impl overdub_abi::StateLayout for Skewed {\n\
-             fn describe(out: &mut overdub_abi::LayoutWriter) { out.primitive::<Self>(\"Skewed\"); }\n\
-         }\n\
-         impl overdub_abi::PluginLogic for Skewed {\n\
-             const ID: &'static str = \"dev.overdub.fixtures.skew\";\n\
-             const NAME: &'static str = \"Skewed\";\n\
-             fn create() -> Self { Skewed }\n\
-             fn reset(&mut self, _: f64, _: usize) {}\n\
-             fn process(&mut self, _: &mut overdub_abi::Process<'_>) -> overdub_abi::ProcessStatus {\n\
-                 overdub_abi::ProcessStatus::Normal\n\
+        "//! A logic object written against the skewed boundary directly: only its canary is ever read.\n\
+         use overdub_abi::{LogicInfo, LogicObject, Outcome, ProcessBlock, ProcessStatus, StateError, StateSink};\n\
+         pub struct Skewed;\n\
+         impl LogicObject for Skewed {\n\
+             fn info(&mut self) -> Outcome<LogicInfo> {\n\
+                 Ok(LogicInfo { id: \"dev.overdub.fixtures.skew\", name: \"Skewed\", params: &[], on_fault: Default::default() })\n\
              }\n\
+             fn reset(&mut self, _: f64, _: usize) -> Outcome<()> { Ok(()) }\n\
+             fn process(&mut self, _: &mut ProcessBlock<'_>) -> Outcome<ProcessStatus> { Ok(ProcessStatus::Normal) }\n\
+             fn save_state(&mut self, _: &mut dyn StateSink) -> Outcome<()> { Ok(()) }\n\
+             fn load_state(&mut self, _: &[u8]) -> Outcome<Result<(), StateError>> { Ok(Ok(())) }\n\
+             fn latency(&mut self) -> Outcome<u32> { Ok(0) }\n\
+             fn allocations(&mut self) -> Outcome<u64> { Ok(0) }\n\
+             fn destroy(self: Box<Self>) -> Outcome<()> { Ok(()) }\n\
          }\n\
-         overdub_abi::export_logic!(Skewed);\n",
+         #[unsafe(no_mangle)]\n\
+         pub extern \"C\" fn overdub_abi_canary(len: &mut usize) -> *const u8 { overdub_abi::export::canary_export(len) }\n\
+         #[unsafe(no_mangle)]\n\
+         pub fn overdub_vtable_probe() -> Box<dyn LogicObject> { Box::new(overdub_abi::probe::Probe) }\n\
+         #[unsafe(no_mangle)]\n\
+         pub fn overdub_create() -> Outcome<Box<dyn LogicObject>> { Ok(Box::new(Skewed)) }\n\
+         #[unsafe(no_mangle)]\n\
+         pub fn overdub_state_fingerprint() -> u64 { 0 }\n\
+         /// # Safety\n\
+         /// Never called: the fingerprint is 0, so nothing is adopted.\n\
+         #[unsafe(no_mangle)]\n\
+         pub unsafe fn overdub_adopt(_: *mut ()) -> Box<dyn LogicObject> { Box::new(Skewed) }\n",
     );
     let target = work.join("target");
     let mut command = cargo();

@@ -1,47 +1,97 @@
 //! overdub: the one dependency a plugin author names.
 //!
-//! Implement [`PluginLogic`] for your plugin's state (and derive [`StateLayout`] for it), declare its
-//! parameters as constants, and invoke
-//! [`export_logic!`] once. The same crate then runs hot (rebuilt and reloaded into the running host on every
-//! save) and static (compiled into a release plugin with nothing of the reload machinery).
+//! Declare the plugin's parameters as a struct with `#[derive(Params)]`, hold its DSP memory in a struct with
+//! `#[derive(DspState)]`, implement [`PluginLogic`] for it, name the plugin once in `Cargo.toml`'s
+//! `[package.metadata.overdub]`, and invoke [`export_logic!`] once. The same crate then runs hot (rebuilt
+//! and reloaded into the running host on every save) and static (compiled into a release plugin with
+//! nothing of the reload machinery).
 //!
 //! ```
 //! use overdub::prelude::*;
 //!
-//! #[derive(StateLayout)]
-//! pub struct Gain { gain: Smoothed }
+//! #[derive(Params)]
+//! pub struct GainParams {
+//!     #[param(id = "gain", range = -60.0..=12.0, default = 0.0, unit = "dB", smooth_ms = 20.0)]
+//!     pub gain: FloatParam,
+//! }
+//!
+//! #[derive(DspState)]
+//! pub struct Gain;
 //!
 //! impl PluginLogic for Gain {
-//!     const ID: &'static str = "com.example.gain";
-//!     const NAME: &'static str = "Gain";
-//!     const PARAMS: &'static [ParamInfo] = &[ParamInfo::new(0, "Gain").range(0.0, 2.0).default_value(1.0)];
+//!     type Params = GainParams;
 //!
-//!     fn create() -> Self { Gain { gain: Smoothed::new(1.0) } }
-//!     fn reset(&mut self, sample_rate: f64, _max_block: usize) { self.gain.set_ramp(sample_rate, 20.0); }
-//!     fn process(&mut self, ctx: &mut Process<'_>) -> ProcessStatus {
-//!         self.gain.set_target(ctx.params.get(0) as f32);
-//!         let start = self.gain;
-//!         for channel in 0..ctx.buffer.output_channels() {
-//!             let mut gain = start; // every channel follows the same glide
-//!             for sample in ctx.buffer.in_place(channel).into_iter().flatten() {
-//!                 *sample *= gain.next_value();
+//!     fn create() -> Self {
+//!         Gain
+//!     }
+//!
+//!     fn process(&mut self, ctx: &mut Process<'_, GainParams>) -> ProcessStatus {
+//!         for mut frame in ctx.buffer.frames_mut() {
+//!             let gain = db_to_gain(ctx.params.gain.next());
+//!             for sample in &mut frame {
+//!                 *sample *= gain;
 //!             }
-//!             self.gain = gain;
 //!         }
 //!         ProcessStatus::Normal
 //!     }
 //! }
+//! # assert_eq!(GainParams::INFOS[0].id, param_id("gain"));
 //! ```
+//!
+//! Parameter ids are stable numbers derived from the string ids ([`param_id`]); two string ids whose numbers
+//! collide fail the build:
+//!
+//! ```compile_fail
+//! use overdub::prelude::*;
+//! #[derive(Params)]
+//! pub struct Clash {
+//!     #[param(id = "p_acbjm")]
+//!     pub a: FloatParam,
+//!     #[param(id = "p_mbaba")] // hashes to the same number as "p_acbjm"
+//!     pub b: FloatParam,
+//! }
+//! ```
+//!
+//! What crosses into the shell is in [`abi`] (the `overdub-abi` crate); nothing in this crate is part of
+//! that boundary, so editing it rejects no library built before.
 
-pub use overdub_abi::*;
-pub use overdub_derive::StateLayout;
+extern crate self as overdub;
+
+pub mod alloc_counter;
+mod context;
+mod decibels;
+mod export;
+mod guard;
+pub mod layout;
+mod logic;
+pub mod params;
+mod smoother;
+pub mod state;
+
+pub use overdub_abi as abi;
+
+pub use context::Process;
+pub use decibels::{SILENCE_DB, db_to_gain, gain_to_db};
+pub use guard::{Guarded, guard};
+pub use layout::{LayoutWriter, StateLayout};
+pub use logic::{Identified, Identity, PluginLogic};
+pub use overdub_abi::{
+    AudioBuffer, ChannelIo, Event, EventBody, Frame, Frames, Note, OnFault, ParamFlags, ParamInfo,
+    ProcessStatus, StateError, Transport,
+};
+pub use overdub_derive::{DspState, Params, StateLayout};
+pub use params::{BoolParam, FloatParam, IntParam, Params, param_id};
+pub use smoother::Smoothed;
+pub use state::{DspState, StateReader, StateWriter};
+
+#[doc(hidden)]
+pub use overdub_derive::manifest_identity as __manifest_identity;
 
 /// Everything a logic crate usually needs, in one import.
 pub mod prelude {
-    pub use overdub_abi::{
-        AudioBuffer, ChannelIo, Event, EventBody, Note, OnFault, ParamFlags, ParamInfo, PluginLogic, Process,
-        ProcessStatus, Smoothed, StateError, StateLayout, StateReader, StateWriter, Tail, Transport,
-        export_logic,
+    pub use crate::{
+        AudioBuffer, BoolParam, ChannelIo, DspState, Event, EventBody, FloatParam, Frame, IntParam, Note,
+        OnFault, ParamFlags, Params, PluginLogic, Process, ProcessStatus, Smoothed, StateLayout, Transport,
+        db_to_gain, export_logic, gain_to_db, param_id,
     };
-    pub use overdub_derive::StateLayout;
 }

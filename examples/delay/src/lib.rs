@@ -1,35 +1,37 @@
-//! A feedback delay: its delay lines are state that survives every reload (a code-only edit keeps them
-//! ringing in place; a layout change carries them through `save_state`/`load_state`).
+//! A feedback delay: its delay lines are memory that survives every reload (a code-only edit keeps them
+//! ringing in place; a layout change carries them over field by field).
 
 use overdub::prelude::*;
 
-/// Index of the delay time (milliseconds) in [`Delay::PARAMS`].
-pub const TIME: usize = 0;
-/// Index of the feedback amount.
-pub const FEEDBACK: usize = 1;
-/// Index of the dry/wet mix.
-pub const MIX: usize = 2;
 /// Longest delay, in milliseconds.
 pub const MAX_TIME_MS: f64 = 2000.0;
 /// Channels the delay keeps a line for.
 pub const CHANNELS: usize = 2;
 
+/// What the user sets.
+#[derive(Params)]
+pub struct DelayParams {
+    /// Delay time.
+    #[param(id = "time", range = 1.0..=MAX_TIME_MS, default = 250.0, unit = "ms")]
+    pub time: FloatParam,
+    /// How much of each echo is fed back.
+    #[param(id = "feedback", range = 0.0..=0.95, default = 0.4)]
+    pub feedback: FloatParam,
+    /// Dry/wet balance.
+    #[param(id = "mix", default = 0.5, smooth_ms = 10.0)]
+    pub mix: FloatParam,
+}
+
 /// A stereo feedback delay with a dry/wet mix.
-#[derive(StateLayout)]
+#[derive(DspState)]
 pub struct Delay {
     lines: Vec<Vec<f32>>,
-    write: u64,
+    write: usize,
     sample_rate: f64,
 }
 
 impl PluginLogic for Delay {
-    const ID: &'static str = "dev.overdub.examples.delay";
-    const NAME: &'static str = "Overdub Delay";
-    const PARAMS: &'static [ParamInfo] = &[
-        ParamInfo::new(1, "Time").range(1.0, MAX_TIME_MS).default_value(250.0).unit("ms"),
-        ParamInfo::new(2, "Feedback").range(0.0, 0.95).default_value(0.4),
-        ParamInfo::new(3, "Mix").default_value(0.5),
-    ];
+    type Params = DelayParams;
     const ON_FAULT: OnFault = OnFault::PassThrough;
 
     fn create() -> Self {
@@ -43,66 +45,23 @@ impl PluginLogic for Delay {
         self.sample_rate = sample_rate;
     }
 
-    fn process(&mut self, ctx: &mut Process<'_>) -> ProcessStatus {
+    fn process(&mut self, ctx: &mut Process<'_, DelayParams>) -> ProcessStatus {
         let Some(len) = self.lines.first().map(Vec::len) else { return ProcessStatus::Normal };
-        let delay = ((ctx.params.get(TIME) / 1000.0 * self.sample_rate).round() as usize).clamp(1, len - 1);
-        let feedback = ctx.params.get(FEEDBACK) as f32;
-        let mix = ctx.params.get(MIX) as f32;
-        let start = self.write;
-        for (channel, line) in self.lines.iter_mut().enumerate().take(ctx.buffer.output_channels()) {
-            let Some(samples) = ctx.buffer.in_place(channel) else { continue };
-            for (write, sample) in (start..).zip(samples.iter_mut()) {
-                let w = (write % len as u64) as usize;
-                let echo = line[(w + len - delay) % len];
-                line[w] = *sample + echo * feedback;
+        let delay_ms = f64::from(ctx.params.time.value());
+        let delay = ((delay_ms / 1000.0 * self.sample_rate).round() as usize).clamp(1, len - 1);
+        let feedback = ctx.params.feedback.value();
+        for mut frame in ctx.buffer.frames_mut() {
+            let mix = ctx.params.mix.next();
+            let write = self.write % len;
+            for (sample, line) in frame.iter_mut().zip(&mut self.lines) {
+                let echo = line[(write + len - delay) % len];
+                line[write] = *sample + echo * feedback;
                 *sample = *sample * (1.0 - mix) + echo * mix;
             }
+            self.write = (write + 1) % len;
         }
-        self.write = start + ctx.buffer.frames() as u64;
-        ProcessStatus::Tail { samples: self.tail_samples() }
-    }
-
-    fn save_state(&self, out: &mut StateWriter<'_>) {
-        out.u64(self.write);
-        out.u64(self.lines.len() as u64);
-        for line in &self.lines {
-            out.f32s(line);
-        }
-    }
-
-    fn load_state(&mut self, state: &mut StateReader<'_>) -> Result<(), StateError> {
-        let write = state.u64()?;
-        let count = state.u64()?;
-        if count > CHANNELS as u64 {
-            return Err(StateError::invalid(format_args!(
-                "state holds {count} delay lines, at most {CHANNELS}"
-            )));
-        }
-        for index in 0..count as usize {
-            let len = state.peek(8)?.try_into().map(u64::from_le_bytes).unwrap_or(0);
-            match self.lines.get_mut(index).filter(|line| line.len() as u64 == len) {
-                Some(line) => state.f32s_into(line)?,
-                // Lines of another sample rate, or an instance not reset yet: the echoes are dropped.
-                None => {
-                    let bytes = usize::try_from(len).ok().and_then(|n| n.checked_mul(4)?.checked_add(8));
-                    state.bytes(bytes.unwrap_or(usize::MAX))?;
-                }
-            }
-        }
-        state.finish()?;
-        self.write = write;
-        Ok(())
-    }
-
-    fn tail(&self) -> Tail {
-        Tail::Samples(self.tail_samples())
-    }
-}
-
-impl Delay {
-    /// Long enough for the echoes to decay by 60 dB at the strongest feedback.
-    fn tail_samples(&self) -> u32 {
-        (self.sample_rate * MAX_TIME_MS / 1000.0 * 8.0) as u32
+        // Long enough for the echoes to decay by 60 dB at the strongest feedback.
+        ProcessStatus::Tail { samples: (self.sample_rate * MAX_TIME_MS / 1000.0 * 8.0) as u32 }
     }
 }
 

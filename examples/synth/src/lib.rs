@@ -5,15 +5,23 @@ use overdub::prelude::*;
 
 /// Voices that can sound at once; a new note beyond them takes the quietest voice.
 pub const VOICES: usize = 16;
-/// Index of the output level in [`Synth::PARAMS`].
-pub const LEVEL: usize = 0;
-/// Index of the attack time (milliseconds).
-pub const ATTACK: usize = 1;
-/// Index of the release time (milliseconds).
-pub const RELEASE: usize = 2;
+
+/// What the user sets.
+#[derive(Params)]
+pub struct SynthParams {
+    /// Output level.
+    #[param(id = "level", default = 0.25, smooth_ms = 10.0)]
+    pub level: FloatParam,
+    /// Time from silence to full level.
+    #[param(id = "attack", range = 0.1..=2000.0, default = 5.0, unit = "ms")]
+    pub attack: FloatParam,
+    /// Time from full level to silence after the key is released.
+    #[param(id = "release", range = 1.0..=5000.0, default = 200.0, unit = "ms")]
+    pub release: FloatParam,
+}
 
 /// One sounding note.
-#[derive(StateLayout, Clone, Copy, Default)]
+#[derive(DspState, Clone, Copy, Default)]
 pub struct Voice {
     key: u32,
     note_id: i32,
@@ -24,20 +32,14 @@ pub struct Voice {
 }
 
 /// Sixteen saw voices through a linear attack/release envelope.
-#[derive(StateLayout)]
+#[derive(DspState)]
 pub struct Synth {
     voices: [Voice; VOICES],
     sample_rate: f64,
 }
 
 impl PluginLogic for Synth {
-    const ID: &'static str = "dev.overdub.examples.synth";
-    const NAME: &'static str = "Overdub Synth";
-    const PARAMS: &'static [ParamInfo] = &[
-        ParamInfo::new(1, "Level").default_value(0.25),
-        ParamInfo::new(2, "Attack").range(0.1, 2000.0).default_value(5.0).unit("ms"),
-        ParamInfo::new(3, "Release").range(1.0, 5000.0).default_value(200.0).unit("ms"),
-    ];
+    type Params = SynthParams;
 
     fn create() -> Self {
         Self { voices: [Voice::default(); VOICES], sample_rate: 48_000.0 }
@@ -48,18 +50,13 @@ impl PluginLogic for Synth {
         self.sample_rate = sample_rate;
     }
 
-    fn process(&mut self, ctx: &mut Process<'_>) -> ProcessStatus {
+    fn process(&mut self, ctx: &mut Process<'_, SynthParams>) -> ProcessStatus {
         let rate = self.sample_rate as f32;
-        let attack = 1.0 / (ctx.params.get(ATTACK) as f32 / 1000.0 * rate).max(1.0);
-        let release = 1.0 / (ctx.params.get(RELEASE) as f32 / 1000.0 * rate).max(1.0);
-        let level = ctx.params.get(LEVEL) as f32;
-        let frames = ctx.buffer.frames();
-        for channel in 0..ctx.buffer.output_channels() {
-            ctx.buffer.output(channel).into_iter().for_each(|out| out.fill(0.0));
-        }
+        let attack = 1.0 / (ctx.params.attack.value() / 1000.0 * rate).max(1.0);
+        let release = 1.0 / (ctx.params.release.value() / 1000.0 * rate).max(1.0);
         let mut next_event = 0;
-        for frame in 0..frames {
-            while let Some(event) = ctx.events.get(next_event).filter(|e| e.time as usize <= frame) {
+        for mut frame in ctx.buffer.frames_mut() {
+            while let Some(event) = ctx.events.get(next_event).filter(|e| e.time as usize <= frame.index()) {
                 self.handle(&event.body);
                 next_event += 1;
             }
@@ -75,11 +72,7 @@ impl PluginLogic for Synth {
                 voice.phase = (voice.phase + frequency / rate).fract();
                 sample += (2.0 * voice.phase - 1.0) * voice.envelope * voice.velocity;
             }
-            for channel in 0..ctx.buffer.output_channels() {
-                if let Some(out) = ctx.buffer.output(channel) {
-                    out[frame] = sample * level;
-                }
-            }
+            frame.fill(sample * ctx.params.level.next());
         }
         while let Some(event) = ctx.events.get(next_event) {
             self.handle(&event.body);
@@ -90,43 +83,6 @@ impl PluginLogic for Synth {
         } else {
             ProcessStatus::Normal
         }
-    }
-
-    fn save_state(&self, out: &mut StateWriter<'_>) {
-        out.u32(VOICES as u32);
-        for voice in &self.voices {
-            out.u32(voice.key);
-            out.u32(voice.note_id as u32);
-            out.u32(voice.held);
-            out.f32(voice.velocity);
-            out.f32(voice.phase);
-            out.f32(voice.envelope);
-        }
-    }
-
-    fn load_state(&mut self, state: &mut StateReader<'_>) -> Result<(), StateError> {
-        let count = state.u32()? as usize;
-        let mut voices = [Voice::default(); VOICES];
-        for index in 0..count {
-            let voice = Voice {
-                key: state.u32()?.min(127),
-                note_id: state.u32()? as i32,
-                held: state.u32()?,
-                velocity: state.f32()?,
-                phase: state.f32()?,
-                envelope: state.f32()?,
-            };
-            if let Some(slot) = voices.get_mut(index) {
-                *slot = voice;
-            }
-        }
-        state.finish()?;
-        self.voices = voices;
-        Ok(())
-    }
-
-    fn tail(&self) -> Tail {
-        Tail::Samples((self.sample_rate * 5.0) as u32)
     }
 }
 

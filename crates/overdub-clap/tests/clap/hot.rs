@@ -2,16 +2,19 @@
 //! with parameters kept, and a panicking build leaves the host running.
 
 use crate::build::hot_plugin;
-use crate::host::{Plugin, Running, param_event};
+use crate::host::{Plugin, Running, describe, entry, param_event};
 use clack_extensions::params::ParamRescanFlags;
 use clack_host::prelude::*;
-use overdub_testkit::{fixture, install_like_linker, scratch_dir, test_deadline};
+use overdub::param_id;
+use overdub_testkit::{
+    dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline, workspace_root,
+};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-const GAIN: u32 = 10;
-const EXPLODE: u32 = 11;
+const GAIN: u32 = param_id("gain");
+const EXPLODE: u32 = param_id("explode");
 /// The host's block clock: a block of 64 samples about every millisecond.
 const BLOCK_PERIOD: Duration = Duration::from_millis(1);
 
@@ -104,7 +107,7 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
     install_like_linker(&fixture("tone"), &logic);
     let mut plugin = load_hot(&logic);
     let ids = |plugin: &mut Plugin| plugin.params().into_iter().map(|(id, _)| id).collect::<Vec<_>>();
-    assert_eq!(ids(&mut plugin), [GAIN, EXPLODE, 12]);
+    assert_eq!(ids(&mut plugin), [GAIN, EXPLODE, param_id("allocate")]);
     let mut running = plugin.start(48_000.0, 64, 2, 2);
     let none = EventBuffer::new();
     block(&mut running, &none);
@@ -124,7 +127,11 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
     // The host restarts it: the rescan happens on deactivation, before the reactivation.
     plugin.stop(running);
     assert_eq!(plugin.rescans(), [ParamRescanFlags::ALL]);
-    assert_eq!(ids(&mut plugin), [GAIN, EXPLODE, 12, 13], "the new build's parameters");
+    assert_eq!(
+        ids(&mut plugin),
+        [GAIN, EXPLODE, param_id("allocate"), param_id("drive")],
+        "the new build's parameters"
+    );
     let mut running = plugin.start(48_000.0, 64, 2, 2);
     for _ in 0..50 {
         plugin.poll_callback();
@@ -134,4 +141,18 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
     assert_eq!(plugin.rescans(), [ParamRescanFlags::ALL]);
     assert_eq!(plugin.latency_changes(), 0, "the latency did not change");
     plugin.stop(running);
+}
+
+#[test]
+fn a_hot_plugin_knows_its_identity_from_the_manifest_before_any_logic_library_exists() {
+    let plugin = hot_plugin();
+    let profile = workspace_root().join("target").join("clap-tests").join("hot").join("debug");
+    assert!(
+        !profile.join(dylib_file_name("gain")).exists(),
+        "the hot build neither built nor linked the logic"
+    );
+    let (id, name, features) = describe(&entry(&plugin));
+    assert_eq!(id, "dev.overdub.examples.gain.hot", "the id of examples/gain/Cargo.toml, marked hot");
+    assert_eq!(name, "Overdub Gain (hot)");
+    assert_eq!(features, ["audio-effect", "stereo"]);
 }

@@ -6,8 +6,12 @@ use crate::host::{Plugin, Running, describe, entry, param_event};
 use clack_extensions::params::ParamRescanFlags;
 use clack_host::events::event_types::{MidiEvent, NoteOffEvent, NoteOnEvent};
 use clack_host::prelude::*;
+use overdub::param_id;
 
-const GAIN_ID: u32 = 1;
+const GAIN_ID: u32 = param_id("gain");
+const TIME_ID: u32 = param_id("time");
+const FEEDBACK_ID: u32 = param_id("feedback");
+const MIX_ID: u32 = param_id("mix");
 
 fn run(
     running: &mut Running,
@@ -121,7 +125,7 @@ fn delay_with_history(plugin: &mut Plugin) -> Running {
             }
         }
         let mut events = EventBuffer::new();
-        events.push(&param_event(5, 1, 10.0));
+        events.push(&param_event(5, TIME_ID, 10.0));
         running.process(128, &events);
     }
     running
@@ -136,7 +140,7 @@ fn delay_state_restores_into_a_fresh_instance_with_identical_output() {
     let mut restored = Plugin::load(&path);
     let mut b = restored.start(48_000.0, 128, 2, 2);
     restored.load_state(&state).expect("load state");
-    assert_eq!(restored.value(1), Some(10.0), "time parameter restored");
+    assert_eq!(restored.value(TIME_ID), Some(10.0), "time parameter restored");
     for running in [&mut a, &mut b] {
         running.inputs.iter_mut().for_each(|c| c.fill(0.0));
     }
@@ -155,18 +159,18 @@ fn delay_state_restores_into_a_fresh_instance_with_identical_output() {
 fn loaded_state_that_changes_values_makes_the_host_rescan_values() {
     let path = static_plugin("delay");
     let mut source = Plugin::load(&path);
-    source.flush(&[(2, 0.8)]);
+    source.flush(&[(FEEDBACK_ID, 0.8)]);
     let state = source.save();
     let mut target = Plugin::load(&path);
     target.load_state(&state).expect("load before activation");
-    assert_eq!(target.value(2), Some(0.8));
+    assert_eq!(target.value(FEEDBACK_ID), Some(0.8));
     assert_eq!(target.rescans(), vec![ParamRescanFlags::VALUES]);
 }
 
 #[test]
 fn garbled_truncated_random_and_foreign_state_is_refused_and_changes_nothing() {
     let mut plugin = Plugin::load(&static_plugin("delay"));
-    plugin.flush(&[(3, 0.25)]);
+    plugin.flush(&[(MIX_ID, 0.25)]);
     let good = plugin.save();
     let mut flipped = good.clone();
     let last = flipped.len() - 1;
@@ -181,7 +185,7 @@ fn garbled_truncated_random_and_foreign_state_is_refused_and_changes_nothing() {
         ("another plugin's", foreign),
     ] {
         assert!(plugin.load_state(&bytes).is_err(), "{what} state accepted");
-        assert_eq!(plugin.value(3), Some(0.25), "{what} state changed a value");
+        assert_eq!(plugin.value(MIX_ID), Some(0.25), "{what} state changed a value");
     }
     assert!(plugin.rescans().is_empty());
     assert_eq!(plugin.latency(), 0);

@@ -10,7 +10,7 @@ use overdub_clap::{BundleSpec, Platform};
 use overdub_testkit::{fixture, install_like_linker, output_within, scratch_dir, test_deadline};
 use std::process::Command;
 
-const GAIN: u32 = 10;
+const GAIN: u32 = overdub::param_id("gain");
 
 fn shell(line: &str) {
     let output = output_within(Command::new("sh").arg("-c").arg(line), test_deadline());

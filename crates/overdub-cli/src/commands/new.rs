@@ -61,15 +61,14 @@ struct Kind {
     kind: &'static str,
     /// What `overdub dev` plays through it.
     input: &'static str,
-    /// Its parameter.
+    /// Its parameter's name, as `--param` takes it.
     param: &'static str,
+    /// Its parameter's field in the params struct.
+    param_field: &'static str,
     /// The CLAP description's one line (the logic's doc comment).
     summary: &'static str,
-    /// CLAP feature tags, as `features::` paths.
+    /// CLAP feature tags, as a TOML list's items.
     clap_features: &'static str,
-    /// The `AudioLayout` constant.
-    audio: &'static str,
-    note_input: bool,
     /// The plugin's ports, in words.
     layout: &'static str,
 }
@@ -78,10 +77,9 @@ const EFFECT_KIND: Kind = Kind {
     kind: "effect",
     input: "a sine; `--input sweep|noise|impulses|FILE.wav` for others",
     param: "Level",
+    param_field: "level",
     summary: "Scales its input by a level that glides over 20 ms.",
-    clap_features: "features::AUDIO_EFFECT, features::STEREO",
-    audio: "STEREO_EFFECT",
-    note_input: false,
+    clap_features: "\"audio-effect\", \"stereo\"",
     layout: "stereo in and out",
 };
 
@@ -89,10 +87,9 @@ const INSTRUMENT_KIND: Kind = Kind {
     kind: "instrument",
     input: "a note pattern; `--midi FILE` for your own",
     param: "Volume",
+    param_field: "volume",
     summary: "One sine voice that follows the last key pressed.",
-    clap_features: "features::INSTRUMENT, features::SYNTHESIZER, features::STEREO",
-    audio: "STEREO_INSTRUMENT",
-    note_input: true,
+    clap_features: "\"instrument\", \"synthesizer\", \"stereo\"",
     layout: "no audio in, stereo out, note input",
 };
 
@@ -103,7 +100,7 @@ fn fill(template: &str, name: &str, instrument: bool) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
         .collect();
-    let metadata = if instrument { "\n[package.metadata.overdub]\ninstrument = true\n" } else { "" };
+    let metadata = if instrument { "instrument = true\n" } else { "" };
     let kind = if instrument { INSTRUMENT_KIND } else { EFFECT_KIND };
     template
         .replace("{{name}}", name)
@@ -113,14 +110,14 @@ fn fill(template: &str, name: &str, instrument: bool) -> String {
         .replace("{{overdub}}", &repo::dependency("overdub"))
         .replace("{{overdub_shell}}", &repo::dependency("overdub-shell"))
         .replace("{{overdub_clap}}", &repo::dependency("overdub-clap"))
+        .replace("{{overdub_build}}", &repo::dependency("overdub-build"))
         .replace("{{metadata}}", metadata)
         .replace("{{kind}}", kind.kind)
         .replace("{{input}}", kind.input)
         .replace("{{param}}", kind.param)
+        .replace("{{param_field}}", kind.param_field)
         .replace("{{summary}}", kind.summary)
         .replace("{{clap_features}}", kind.clap_features)
-        .replace("{{audio}}", kind.audio)
-        .replace("{{note_input}}", if kind.note_input { "true" } else { "false" })
         .replace("{{layout}}", kind.layout)
 }
 
@@ -153,15 +150,20 @@ mod tests {
     }
 
     #[test]
-    fn the_clap_wrapper_names_the_logic_and_its_layout() {
-        let effect = fill(CLAP_LIB, "my-fx", false);
-        assert!(effect.contains("logic: my_fx::MyFx,"));
-        assert!(effect.contains("AudioLayout::STEREO_EFFECT"));
-        assert!(effect.contains("note_input: false"));
-        let instrument = fill(CLAP_LIB, "my-synth", true);
-        assert!(instrument.contains("AudioLayout::STEREO_INSTRUMENT"));
-        assert!(instrument.contains("note_input: true"));
-        assert!(fill(CLAP_BUILD, "my-fx", false).contains("\"{prefix}my_fx{suffix}\""));
+    fn the_identity_is_written_once_in_the_manifest_and_read_by_the_clap_wrapper() {
+        let manifest = fill(CARGO_TOML, "my-synth", true);
+        let parsed = overdub_build::PluginManifest::parse(&manifest, Path::new("Cargo.toml")).unwrap();
+        assert_eq!((parsed.id.as_str(), parsed.name.as_str()), ("com.example.my-synth", "My Synth"));
+        assert_eq!(parsed.features, ["instrument", "synthesizer", "stereo"]);
+        assert!(parsed.instrument && parsed.inputs == 0);
+        let effect =
+            overdub_build::PluginManifest::parse(&fill(CARGO_TOML, "my-fx", false), Path::new("x")).unwrap();
+        assert!(!effect.instrument && effect.inputs == 2);
+        assert!(fill(CLAP_LIB, "my-fx", false).contains("export_clap!(my_fx::MyFx);"));
+        assert!(fill(CLAP_BUILD, "my-fx", false).contains("overdub_build::clap_wrapper();"));
+        for template in [EFFECT, INSTRUMENT, CLAP_LIB] {
+            assert!(!template.contains("com.example"), "the id is written in the manifest only");
+        }
     }
 
     #[test]

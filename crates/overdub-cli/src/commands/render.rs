@@ -7,13 +7,13 @@ use crate::devhost::renderer::BlockRunner;
 use crate::error::CliError;
 use crate::{logic, midi, params, wav};
 use indicatif::{ProgressBar, ProgressStyle};
-use overdub_abi::Tail;
+use overdub_abi::ProcessStatus;
 use overdub_shell::{ProcessConfig, Shell};
 use std::time::Instant;
 
 /// Inputs longer than this many seconds show a progress bar.
 const PROGRESS_AFTER_SECONDS: usize = 10;
-/// How long a logic that reports an infinite tail rings on after the input and notes.
+/// How long a logic that asks to be kept alive rings on after the input and notes, at most.
 const INFINITE_TAIL_SECONDS: u32 = 10;
 /// Time left after the last note for its release.
 const RELEASE_SECONDS: u32 = 1;
@@ -33,28 +33,25 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
         input_channels: channels,
         output_channels: channels,
     })?;
-    let tail = shell.tail();
-    if tail == Tail::Infinite {
-        eprintln!(
-            "note: {} reports an infinite tail; rendering {INFINITE_TAIL_SECONDS} s of it",
-            shell.info().name
-        );
-    }
-    let tail = tail_frames(tail, sample_rate);
     let input_frames = input.as_ref().map_or(0, wav::Audio::frames);
-    let frames = length(input_frames, notes.as_ref().map(|n| n.length as usize), tail, sample_rate);
+    let frames = length(input_frames, notes.as_ref().map(|n| n.length as usize), sample_rate);
     let started = Instant::now();
     let notes = notes.map(|n| NotePlayer::new(n, false));
-    let output = render(&mut shell, input.as_ref(), notes, sample_rate, frames, block, channels);
+    let (output, tail) = render(&mut shell, input.as_ref(), notes, sample_rate, frames, block, channels);
     wav::write(&args.output, &output)?;
-    let tail_note = if tail > 0 {
-        format!(", the logic's tail of {:.2} s included", tail as f64 / f64::from(sample_rate))
-    } else {
-        String::new()
+    let tail_note = match tail {
+        RenderedTail::None => String::new(),
+        RenderedTail::Frames(tail) => {
+            format!(", the logic's tail of {:.2} s included", tail as f64 / f64::from(sample_rate))
+        }
+        RenderedTail::Cut => {
+            format!(", the logic kept asking for more; cut {INFINITE_TAIL_SECONDS} s after the input")
+        }
     };
     eprintln!(
-        "rendered {frames} frames ({:.2} s at {sample_rate} Hz, {channels} ch{tail_note}) through {} in {:.2} s: {}",
-        frames as f64 / f64::from(sample_rate),
+        "rendered {} frames ({:.2} s at {sample_rate} Hz, {channels} ch{tail_note}) through {} in {:.2} s: {}",
+        output.frames(),
+        output.frames() as f64 / f64::from(sample_rate),
         shell.info().name,
         started.elapsed().as_secs_f64(),
         args.output.display()
@@ -62,24 +59,35 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Frames the logic's `tail` adds after its input stops.
-fn tail_frames(tail: Tail, sample_rate: u32) -> usize {
-    match tail {
-        Tail::None => 0,
-        Tail::Samples(samples) => samples as usize,
-        Tail::Infinite => INFINITE_TAIL_SECONDS as usize * sample_rate as usize,
+/// Frames to render before the logic's tail: the input, or the notes and their release, whichever ends
+/// later.
+fn length(input: usize, notes: Option<usize>, sample_rate: u32) -> usize {
+    input.max(notes.map_or(0, |notes| notes + RELEASE_SECONDS as usize * sample_rate as usize))
+}
+
+/// What was rendered after the input and notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenderedTail {
+    /// Nothing: the logic's output stopped with its input.
+    None,
+    /// This many frames of the tail the logic reported.
+    Frames(usize),
+    /// The logic asked to be kept alive past the cap.
+    Cut,
+}
+
+/// How many more frames the logic's last block asks for, `rendered` frames after the input ended: the rest of
+/// the tail it reported, or more while it asks to be kept alive, up to `cap` frames after the input.
+fn tail_left(status: ProcessStatus, rendered: usize, cap: usize) -> usize {
+    match status {
+        ProcessStatus::Normal => 0,
+        ProcessStatus::Tail { samples } => (samples as usize).saturating_sub(rendered),
+        ProcessStatus::KeepAlive => cap.saturating_sub(rendered),
     }
 }
 
-/// Frames to render: the input and then the logic's tail, or the notes and then the longer of their release
-/// and the tail, whichever ends later.
-fn length(input: usize, notes: Option<usize>, tail: usize, sample_rate: u32) -> usize {
-    let after_notes =
-        notes.map_or(0, |notes| notes + tail.max(RELEASE_SECONDS as usize * sample_rate as usize));
-    (input + tail).max(after_notes)
-}
-
-/// Runs `frames` frames of `input` (silence after its end) and `notes` through `shell` in blocks of `block`.
+/// Runs `frames` frames of `input` (silence after its end) and `notes` through `shell` in blocks of `block`,
+/// then the tail the logic's status asks for (at most [`INFINITE_TAIL_SECONDS`]).
 pub fn render(
     shell: &mut impl Shell,
     input: Option<&wav::Audio>,
@@ -88,8 +96,10 @@ pub fn render(
     frames: usize,
     block: usize,
     channels: usize,
-) -> wav::Audio {
-    let mut output = wav::Audio::silent(sample_rate, channels, frames);
+) -> (wav::Audio, RenderedTail) {
+    let mut output = wav::Audio::silent(sample_rate, channels, 0);
+    output.channels.iter_mut().for_each(|samples| samples.reserve(frames));
+    let cap = INFINITE_TAIL_SECONDS as usize * sample_rate as usize;
     let mut runner = BlockRunner::new(channels, block, notes);
     let progress = if frames > PROGRESS_AFTER_SECONDS * sample_rate.max(1) as usize {
         ProgressBar::new(frames as u64).with_style(
@@ -100,8 +110,10 @@ pub fn render(
         ProgressBar::hidden()
     };
     let mut start = 0;
-    while start < frames {
-        let n = runner.max_block().min(frames - start);
+    let mut left = frames;
+    let mut tail = RenderedTail::None;
+    while left > 0 {
+        let n = runner.max_block().min(left);
         for channel in 0..channels {
             let target = &mut runner.input_mut(channel)[..n];
             match input.map(|a| &a.channels[channel]) {
@@ -113,15 +125,27 @@ pub fn render(
                 _ => target.fill(0.0),
             }
         }
-        runner.run(shell, n);
+        let (_, _, status) = runner.run(shell, n);
         for (channel, out) in output.channels.iter_mut().enumerate() {
-            out[start..start + n].copy_from_slice(&runner.output(channel)[..n]);
+            out.extend_from_slice(&runner.output(channel)[..n]);
         }
         start += n;
         progress.set_position(start as u64);
+        left = match start.checked_sub(frames) {
+            None => frames - start,
+            Some(rendered) => {
+                let more = tail_left(status, rendered, cap);
+                tail = match (more, rendered, status) {
+                    (0, 0, _) => RenderedTail::None,
+                    (0, _, ProcessStatus::KeepAlive) => RenderedTail::Cut,
+                    _ => RenderedTail::Frames(rendered),
+                };
+                more
+            }
+        };
     }
     progress.finish_and_clear();
-    output
+    (output, tail)
 }
 
 #[cfg(test)]
@@ -129,16 +153,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_logic_s_tail_follows_the_input() {
-        assert_eq!(length(1000, None, tail_frames(Tail::None, 48_000), 48_000), 1000);
-        assert_eq!(length(1000, None, tail_frames(Tail::Samples(500), 48_000), 48_000), 1500);
-        assert_eq!(length(1000, None, tail_frames(Tail::Infinite, 48_000), 48_000), 1000 + 480_000);
+    fn the_tail_the_status_reports_is_counted_from_the_end_of_the_input() {
+        let tail = ProcessStatus::Tail { samples: 500 };
+        assert_eq!(tail_left(tail, 0, 10_000), 500);
+        assert_eq!(tail_left(tail, 300, 10_000), 200, "later blocks do not extend it");
+        assert_eq!(tail_left(ProcessStatus::Normal, 0, 10_000), 0);
+        assert_eq!(tail_left(ProcessStatus::KeepAlive, 200, 10_000), 9800, "kept going up to the cap");
+        assert_eq!(
+            tail_left(ProcessStatus::Tail { samples: 20_000 }, 0, 10_000),
+            20_000,
+            "a finite tail whole"
+        );
     }
 
     #[test]
-    fn notes_get_the_longer_of_their_release_and_the_tail() {
-        assert_eq!(length(0, Some(2000), 0, 1000), 3000);
-        assert_eq!(length(0, Some(2000), 5000, 1000), 7000);
-        assert_eq!(length(10_000, Some(2000), 0, 1000), 10_000);
+    fn notes_get_their_release() {
+        assert_eq!(length(0, Some(2000), 1000), 3000);
+        assert_eq!(length(10_000, Some(2000), 1000), 10_000);
+        assert_eq!(length(500, None, 1000), 500);
     }
 }

@@ -5,7 +5,7 @@
 use super::meter::{Levels, Meter};
 use super::notes::NotePlayer;
 use super::signals::{Signal, SignalSource};
-use overdub_abi::Event;
+use overdub_abi::{Event, ProcessStatus};
 use overdub_shell::audio_path::{self, Sanitized};
 use overdub_shell::{AudioBlock, HostBlock, Shell};
 use std::sync::Arc;
@@ -85,19 +85,19 @@ impl BlockRunner {
     }
 
     /// Runs the next `frames` frames (clamped to `max_block`) of the inputs and the notes through `shell`;
-    /// returns the frames run and the output samples the audio path replaced.
-    pub fn run(&mut self, shell: &mut impl Shell, frames: usize) -> (usize, Sanitized) {
+    /// returns the frames run, the output samples the audio path replaced, and the logic's status.
+    pub fn run(&mut self, shell: &mut impl Shell, frames: usize) -> (usize, Sanitized, ProcessStatus) {
         let frames = frames.min(self.max_block);
         self.events.clear();
         if let Some(notes) = &mut self.notes {
             notes.fill(frames, &mut self.events);
         }
-        let (_, sanitized) = audio_path::process_block(
+        let (status, sanitized) = audio_path::process_block(
             shell,
             &mut self.block.buffer(frames),
             &HostBlock::events(&self.events),
         );
-        (frames, sanitized)
+        (frames, sanitized, status)
     }
 }
 
@@ -190,7 +190,7 @@ impl<S: Shell> Renderer<S> {
             input[source.len()..].fill(0.0);
         }
         self.fade_input(frames);
-        let (frames, sanitized) = self.runner.run(&mut self.shell, frames);
+        let (frames, sanitized, _) = self.runner.run(&mut self.shell, frames);
         if sanitized.any() {
             let count = u64::from(sanitized.non_finite + sanitized.subnormal);
             self.shared.sanitized.fetch_add(count, Ordering::Relaxed);

@@ -1,29 +1,24 @@
 //! A compiled-in logic for the dev host's unit tests: it leaves the audio to the shell.
 
-use overdub_abi::{LayoutWriter, PluginLogic, Process, ProcessStatus, StateLayout};
+use overdub::{DspState, Identified, Identity, PluginLogic, Process, ProcessStatus};
 use overdub_shell::{ProcessConfig, Shell, StaticShell};
 
 /// Processes nothing itself.
+#[derive(DspState)]
 pub(crate) struct Through;
 
-// SAFETY: a unit struct holds no state; its layout is its name.
-unsafe impl StateLayout for Through {
-    fn describe(out: &mut LayoutWriter) {
-        out.structure::<Self>("Through", |_| {});
-    }
+impl Identified for Through {
+    const IDENTITY: Identity = Identity { id: "dev.overdub.cli.tests.through", name: "Through" };
 }
 
 impl PluginLogic for Through {
-    const ID: &'static str = "dev.overdub.cli.tests.through";
-    const NAME: &'static str = "Through";
+    type Params = ();
 
     fn create() -> Self {
         Self
     }
 
-    fn reset(&mut self, _sample_rate: f64, _max_block: usize) {}
-
-    fn process(&mut self, _ctx: &mut Process<'_>) -> ProcessStatus {
+    fn process(&mut self, _ctx: &mut Process<'_, ()>) -> ProcessStatus {
         ProcessStatus::Normal
     }
 }

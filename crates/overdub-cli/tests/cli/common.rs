@@ -76,17 +76,8 @@ pub fn test_wav(path: &Path) -> overdub_cli::wav::Audio {
     audio
 }
 
-/// `input` scaled by a gain gliding from 1.0 to `target` over 20 ms, as `Smoothed` does it: what the gain
-/// example and the scaffold produce.
-pub fn glided(input: &overdub_cli::wav::Audio, target: f32) -> Vec<Vec<f32>> {
-    input
-        .channels
-        .iter()
-        .map(|channel| {
-            let mut level = overdub_abi::Smoothed::new(1.0);
-            level.set_ramp(f64::from(input.sample_rate), 20.0);
-            level.set_target(target);
-            channel.iter().map(|&s| s * level.next_value()).collect()
-        })
-        .collect()
+/// `input` scaled by `gain`: what the gain example and the scaffold produce for a value set before they start
+/// (the first value after a reset is in force from the first sample; only later changes glide).
+pub fn scaled(input: &overdub_cli::wav::Audio, gain: f32) -> Vec<Vec<f32>> {
+    input.channels.iter().map(|channel| channel.iter().map(|&s| s * gain).collect()).collect()
 }

@@ -40,7 +40,9 @@ fn dev_json_picks_up_an_edit_and_reports_the_reload_with_timings() {
     assert!(ready["device"].as_str().unwrap().starts_with("null device"), "{ready}");
     let lib = krate.join("src/lib.rs");
     let source = std::fs::read_to_string(&lib).unwrap();
-    std::fs::write(&lib, source.replace("level.next_value();", "level.next_value() * 0.25;")).unwrap();
+    let (find, replace) = ("*sample *= level;", "*sample *= level * 0.25;");
+    assert!(source.contains(find), "the scaffold no longer has the line this test edits: {find}");
+    std::fs::write(&lib, source.replace(find, replace)).unwrap();
 
     // The library watcher often sees the new file before cargo has exited: `swapped` may come before `built`.
     let swapped = events.wait_for("swapped", is("swapped"));

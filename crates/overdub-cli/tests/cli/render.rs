@@ -1,6 +1,6 @@
 //! `overdub new` and `overdub render`: offline output matches the logic's arithmetic to the sample.
 
-use crate::common::{glided, repo, run, scaffold, stderr, test_wav};
+use crate::common::{repo, run, scaffold, scaled, stderr, test_wav};
 
 #[test]
 fn render_of_a_new_scaffold_gives_its_expected_samples() {
@@ -26,7 +26,7 @@ fn render_of_a_new_scaffold_gives_its_expected_samples() {
     assert!(krate.join("README.md").is_file());
     let rendered = overdub_cli::wav::read(&out).unwrap();
     assert_eq!(rendered.sample_rate, 48_000);
-    assert_eq!(rendered.channels, glided(&input, 0.5));
+    assert_eq!(rendered.channels, scaled(&input, 0.5));
 }
 
 #[test]
@@ -42,7 +42,7 @@ fn render_through_the_gain_example_matches_the_gain_to_the_sample() {
             "--output",
             "out.wav",
             "--param",
-            "Gain=-6 dB",
+            "gain=-6 dB",
             "--block",
             "64",
             "--crate",
@@ -52,7 +52,7 @@ fn render_through_the_gain_example_matches_the_gain_to_the_sample() {
     );
     assert!(output.status.success(), "render failed: {}", stderr(&output));
     let rendered = overdub_cli::wav::read(&dir.path().join("out.wav")).unwrap();
-    assert_eq!(rendered.channels, glided(&input, 10f64.powf(-6.0 / 20.0) as f32));
+    assert_eq!(rendered.channels, scaled(&input, overdub::db_to_gain(-6.0)));
 }
 
 #[test]

@@ -3,9 +3,11 @@ use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
 use overdub_testkit::{fixture, install_like_linker};
 use std::path::PathBuf;
 
-pub const GAIN_ID: u32 = 10;
-pub const EXPLODE_ID: u32 = 11;
-pub const ALLOCATE_ID: u32 = 12;
+use overdub::param_id;
+
+pub const GAIN_ID: u32 = param_id("gain");
+pub const EXPLODE_ID: u32 = param_id("explode");
+pub const ALLOCATE_ID: u32 = param_id("allocate");
 pub const BLOCK: usize = 64;
 
 /// A scratch directory holding the named fixture at the path a shell will watch.

@@ -77,7 +77,7 @@ fn a_library_built_with_a_reordered_boundary_struct_is_rejected_field_by_field()
 fn a_vtable_probe_mismatch_names_the_method() {
     match load_error(&fixture("bad_probe")) {
         LoadError::ProbeMismatch { mismatch, .. } => {
-            assert_eq!(mismatch.method, "tail");
+            assert_eq!(mismatch.method, "allocations");
             assert!(mismatch.to_string().contains("answered as `latency`"), "{mismatch}");
         }
         other => panic!("{other}"),

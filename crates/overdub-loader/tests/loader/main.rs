@@ -1,6 +1,6 @@
 //! The loader against real logic libraries built from `fixtures/`.
 
-use overdub_abi::alloc_counter::CountingAllocator;
+use overdub::alloc_counter::CountingAllocator;
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;

@@ -35,7 +35,8 @@ fn a_panic_in_load_state_is_reported_and_the_process_survives() {
     let poisoned = SavedState {
         plugin_id: shell.info().id.to_owned(),
         params: vec![(GAIN_ID, 2.0)],
-        logic: b"PANIC-please".to_vec(),
+        // The DSP state format's header ("ovds", version 1), then the bytes the tone fixture panics on.
+        logic: [b"ovds\x01".as_slice(), b"PANIC-please"].concat(),
     }
     .encode();
     let error = shell.load_state(&poisoned).unwrap_err();

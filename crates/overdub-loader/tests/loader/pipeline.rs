@@ -116,7 +116,8 @@ fn a_layout_change_migrates_the_state_with_a_crossfade() {
     let ReloadEvent::Swapped { state: StateOutcome::Migrated { bytes }, crossfaded: true, .. } = swap else {
         panic!("expected a migration with a crossfade, got {swap:?}")
     };
-    assert_eq!(bytes, 16 + 2 * (8 + ECHO_DELAY * 4), "position, line count, two length-prefixed lines");
+    let samples = 2 * ECHO_DELAY * 4;
+    assert!((samples..samples + 128).contains(&bytes), "two lines of samples, field names and tags: {bytes}");
     while player.output.len() < 10 * ECHO_DELAY + 16 * BLOCK {
         player.block(&impulse);
     }

@@ -3,8 +3,8 @@
 //! events the way a host's UI would.
 
 use crate::common::{BLOCK, Workspace};
+use overdub::alloc_counter::count_allocations;
 use overdub_abi::Event;
-use overdub_abi::alloc_counter::count_allocations;
 use overdub_loader::{HotOptions, HotShell, ReloadEvent};
 use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
 use overdub_testkit::{EventLog, test_deadline};

@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 fn frames_seen(shell: &mut HotShell) -> u64 {
     let saved = SavedState::decode(&shell.save_state().unwrap(), shell.info().id).unwrap();
-    u64::from_le_bytes(saved.logic.try_into().expect("tone saves one u64"))
+    // Tone's state is one record field, `frames_seen`, a u64: its value is the state's last eight bytes.
+    let (field, value) = saved.logic.split_at(saved.logic.len() - 8);
+    assert!(field.ends_with(b"frames_seen\x05"), "a u64 field named frames_seen: {field:?}");
+    u64::from_le_bytes(value.try_into().expect("eight bytes"))
 }
 
 #[test]
@@ -70,7 +73,7 @@ fn a_file_rewritten_in_place_is_still_loaded_from_a_private_copy() {
 
 #[test]
 fn the_hot_process_path_does_not_allocate() {
-    use overdub_abi::alloc_counter::count_allocations;
+    use overdub::alloc_counter::count_allocations;
     use overdub_abi::{Event, EventBody, ParamChange};
     let ws = Workspace::with("tone");
     let mut shell = ws.hot_shell();

@@ -1,12 +1,10 @@
 //! The shell engine around compiled-in logic: sample-accurate parameters, events, faults, saved state, and
 //! an allocation-free process path.
 
-use overdub_abi::alloc_counter::{CountingAllocator, count_allocations};
-use overdub_abi::{
-    Event, EventBody, OnFault, ParamChange, ParamInfo, PluginLogic, Process, ProcessStatus, StateError,
-    StateReader, StateWriter,
-};
-use overdub_derive::StateLayout;
+use overdub::alloc_counter::{CountingAllocator, count_allocations};
+use overdub::prelude::*;
+use overdub::{Identified, Identity, StateError, StateReader, StateWriter};
+use overdub_abi::ParamChange;
 use overdub_shell::{
     AudioBlock, EVENTS_PER_WINDOW, HostBlock, ProcessConfig, SavedState, Shell, ShellError, StateFormatError,
     StaticShell,
@@ -15,7 +13,13 @@ use overdub_shell::{
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-const LEVEL_ID: u32 = 5;
+const LEVEL_ID: u32 = param_id("level");
+
+#[derive(Params)]
+struct StaircaseParams {
+    #[param(id = "level", range = 0.0..=10.0, default = 1.0)]
+    level: FloatParam,
+}
 
 /// Writes the level parameter into every output sample and remembers what each window looked like.
 #[derive(StateLayout)]
@@ -27,17 +31,27 @@ struct Staircase {
     stored: f64,
 }
 
+/// Keeps `stored` through save and load, written by hand (what `#[derive(DspState)]` would write).
+impl DspState for Staircase {
+    fn save(&self, out: &mut StateWriter<'_>) {
+        out.record(1).field("stored", &self.stored);
+    }
+    fn load(&mut self, input: &mut StateReader<'_>) -> Result<(), StateError> {
+        input.record(|name, value| if name == "stored" { value.load(&mut self.stored) } else { Ok(()) })
+    }
+}
+
+impl Identified for Staircase {
+    const IDENTITY: Identity = Identity { id: "test.staircase", name: "Staircase" };
+}
+
 impl PluginLogic for Staircase {
-    const ID: &'static str = "test.staircase";
-    const NAME: &'static str = "Staircase";
-    const PARAMS: &'static [ParamInfo] =
-        &[ParamInfo::new(LEVEL_ID, "Level").range(0.0, 10.0).default_value(1.0)];
+    type Params = StaircaseParams;
 
     fn create() -> Self {
         Self { windows: [(0, 0); 64], window_count: 0, notes_seen: 0, note_times: [0; 8], stored: 0.0 }
     }
-    fn reset(&mut self, _: f64, _: usize) {}
-    fn process(&mut self, ctx: &mut Process<'_>) -> ProcessStatus {
+    fn process(&mut self, ctx: &mut Process<'_, StaircaseParams>) -> ProcessStatus {
         if self.window_count < self.windows.len() {
             self.windows[self.window_count] = (ctx.buffer.frames(), ctx.events.len());
         }
@@ -50,36 +64,36 @@ impl PluginLogic for Staircase {
                 self.notes_seen += 1;
             }
         }
-        let level = ctx.params.get(0) as f32;
-        for channel in 0..ctx.buffer.output_channels() {
-            ctx.buffer.output(channel).unwrap().fill(level);
+        let level = ctx.params.level.value();
+        for mut frame in ctx.buffer.frames_mut() {
+            frame.fill(level);
         }
         ProcessStatus::Normal
     }
-    fn save_state(&self, out: &mut StateWriter<'_>) {
-        out.f64(self.stored);
-    }
-    fn load_state(&mut self, state: &mut StateReader<'_>) -> Result<(), StateError> {
-        self.stored = state.f64()?;
-        state.finish()
-    }
+}
+
+#[derive(Params)]
+struct FragileParams {
+    #[param(id = "trigger")]
+    trigger: BoolParam,
 }
 
 /// Panics when its trigger is on, and asks for its input to pass through while faulted.
-#[derive(StateLayout)]
+#[derive(DspState)]
 struct FragileEffect;
 
+impl Identified for FragileEffect {
+    const IDENTITY: Identity = Identity { id: "test.fragile", name: "Fragile" };
+}
+
 impl PluginLogic for FragileEffect {
-    const ID: &'static str = "test.fragile";
-    const NAME: &'static str = "Fragile";
-    const PARAMS: &'static [ParamInfo] = &[ParamInfo::new(1, "Trigger").stepped(1)];
+    type Params = FragileParams;
     const ON_FAULT: OnFault = OnFault::PassThrough;
     fn create() -> Self {
         Self
     }
-    fn reset(&mut self, _: f64, _: usize) {}
-    fn process(&mut self, ctx: &mut Process<'_>) -> ProcessStatus {
-        assert!(ctx.params.get(0) < 0.5, "triggered");
+    fn process(&mut self, ctx: &mut Process<'_, FragileParams>) -> ProcessStatus {
+        assert!(!ctx.params.trigger.value(), "triggered");
         for channel in 0..ctx.buffer.output_channels() {
             ctx.buffer.output(channel).unwrap().fill(0.25);
         }
@@ -91,7 +105,7 @@ fn param_event(time: u32, id: u32, value: f64) -> Event {
     Event { time, body: EventBody::ParamChange(ParamChange { index: 0, id, value }) }
 }
 
-fn active<T: PluginLogic>() -> StaticShell<T> {
+fn active<T: Identified>() -> StaticShell<T> {
     let mut shell = StaticShell::<T>::new().unwrap();
     shell.activate(ProcessConfig::stereo(48_000.0, 512)).unwrap();
     shell
@@ -154,7 +168,7 @@ fn a_panicking_effect_passes_its_input_through_when_it_chose_to() {
     block.input_mut(0).fill(0.5);
     run(&mut shell, &mut block, 32, &[]);
     assert!(block.output(0).iter().all(|&s| s == 0.25));
-    shell.set_param(1, 1.0).unwrap();
+    shell.set_param(param_id("trigger"), 1.0).unwrap();
     run(&mut shell, &mut block, 32, &[]);
     assert!(block.output(0).iter().all(|&s| s == 0.5), "input passed through");
     let fault = shell.fault().expect("faulted");
@@ -232,4 +246,68 @@ fn the_allocation_counter_sees_allocations() {
     let (v, allocations) = count_allocations(|| vec![1u8; 100]);
     assert_eq!(v.len(), 100);
     assert!(allocations >= 1);
+}
+
+#[derive(Params)]
+struct GlideParams {
+    #[param(id = "level", range = 0.0..=10.0, default = 1.0, smooth_ms = 1.0)]
+    level: FloatParam,
+}
+
+/// Writes its glided level into every output sample.
+#[derive(DspState)]
+struct Glide;
+
+impl Identified for Glide {
+    const IDENTITY: Identity = Identity { id: "test.glide", name: "Glide" };
+}
+
+impl PluginLogic for Glide {
+    type Params = GlideParams;
+    fn create() -> Self {
+        Self
+    }
+    fn process(&mut self, ctx: &mut Process<'_, GlideParams>) -> ProcessStatus {
+        for mut frame in ctx.buffer.frames_mut() {
+            frame.fill(ctx.params.level.next());
+        }
+        ProcessStatus::Normal
+    }
+}
+
+#[test]
+fn a_typed_parameter_glides_from_its_exact_sample_over_the_declared_time_at_the_activated_rate() {
+    for rate in [48_000.0, 96_000.0] {
+        let mut shell = StaticShell::<Glide>::new().unwrap();
+        shell.set_param(LEVEL_ID, 2.0).unwrap();
+        shell.activate(ProcessConfig::stereo(rate, 512)).unwrap();
+        let mut block = AudioBlock::new(0, 2, 512);
+        run(&mut shell, &mut block, 512, &[]);
+        assert!(block.output(0).iter().all(|&s| s == 2.0), "a value set before activation is not glided to");
+        run(&mut shell, &mut block, 512, &[param_event(10, LEVEL_ID, 4.0)]);
+        let glide = (rate / 1000.0) as usize;
+        let out = block.output(1);
+        assert!(out[..10].iter().all(|&s| s == 2.0), "{rate}: nothing moves before the event's sample");
+        assert!(
+            out[10] > 2.0 && out[10] < 2.1,
+            "{rate}: the glide starts at the event's sample: {}",
+            out[10]
+        );
+        assert!(out[10..10 + glide].windows(2).all(|w| w[1] > w[0]), "{rate}: rising for 1 ms");
+        assert!(out[10 + glide - 1..].iter().all(|&s| s == 4.0), "{rate}: arrived after 1 ms");
+    }
+}
+
+#[test]
+fn a_glide_keeps_time_across_blocks_and_allocates_nothing() {
+    let mut shell = active::<Glide>();
+    let mut block = AudioBlock::new(0, 1, 512);
+    run(&mut shell, &mut block, 16, &[]);
+    let ((), allocations) = count_allocations(|| {
+        run(&mut shell, &mut block, 16, &[param_event(0, LEVEL_ID, 9.0)]);
+        run(&mut shell, &mut block, 16, &[]);
+    });
+    assert_eq!(allocations, 0);
+    let expected = 1.0 + 8.0 * 32.0 / 48.0;
+    assert!((block.output(0)[15] - expected).abs() < 1e-4, "{} after 32 of 48 samples", block.output(0)[15]);
 }

@@ -45,7 +45,7 @@ impl Heard {
         let span = (PLOT_SECONDS * f64::from(self.sample_rate)) as usize;
         let window = self.swap_frame.saturating_sub(span)..(self.swap_frame + span).min(left.len());
         let png_path = out.join("swap.png");
-        plot::waveform(&png_path, &left[window.clone()], self.swap_frame - window.start)?;
+        plot::waveform(&png_path, &left[window.clone()], self.sample_rate, self.swap_frame - window.start)?;
         let findings = Findings { heard: &self, tail, jumps, wav: &wav_path, png: &png_path, seconds };
         if self.json {
             println!("{}", findings.json());

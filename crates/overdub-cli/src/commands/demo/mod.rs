@@ -34,16 +34,16 @@ struct Example {
 const EXAMPLES: [Example; 2] = [
     Example {
         name: "delay",
-        find: "line[w] = *sample + echo * feedback;",
-        replace: "line[w] = *sample + echo * feedback * 0.5;",
+        find: "line[write] = *sample + echo * feedback;",
+        replace: "line[write] = *sample + echo * feedback * 0.5;",
         edit: "halve the feedback: echoes already in the delay line ring on, new ones decay twice as fast",
         params: &["Feedback=0.8"],
         has_tail: true,
     },
     Example {
         name: "gain",
-        find: "*sample *= level.next_value();",
-        replace: "*sample *= level.next_value() * 0.5;",
+        find: "*sample *= gain;",
+        replace: "*sample *= gain * 0.5;",
         edit: "halve the output",
         params: &[],
         has_tail: false,
@@ -119,12 +119,17 @@ fn copy_example(root: &Path, example: &Example, source: &str, dir: &Path) -> Res
     let src = dir.join("src");
     std::fs::create_dir_all(&src).map_err(CliError::io("create", &src))?;
     std::fs::write(src.join("lib.rs"), source).map_err(CliError::io("write", src.join("lib.rs")))?;
+    let original = root.join("examples").join(example.name).join("Cargo.toml");
+    let identity =
+        overdub_build::PluginManifest::read(&original).map_err(|e| CliError::Demo(e.to_string()))?;
     let manifest = format!(
         "[package]\nname = \"overdub-demo-{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
          [lib]\nname = \"{name}\"\ncrate-type = [\"cdylib\", \"rlib\"]\n\n[dependencies]\noverdub = {overdub}\n\n\
-         [workspace]\n",
+         [package.metadata.overdub]\nid = {id}\nname = {title}\n\n[workspace]\n",
         name = example.name,
         overdub = repo::dependency("overdub"),
+        id = repo::toml_string(&identity.id),
+        title = repo::toml_string(&identity.name),
     );
     std::fs::write(dir.join("Cargo.toml"), manifest)
         .map_err(CliError::io("write", dir.join("Cargo.toml")))?;

@@ -1,12 +1,14 @@
 //! Runs author code so that a panic becomes a value instead of an unwind across the boundary.
 
 use crate::alloc_counter::count_allocations;
+use crate::context::Process;
 use crate::layout::{self, StateLayout};
-use crate::logic::PluginLogic;
-use crate::message::Message;
-use crate::object::{Fault, LogicInfo, LogicObject, Outcome};
-use crate::process::{Process, ProcessStatus, Tail};
-use crate::state::{StateError, StateReader, StateSink, StateWriter};
+use crate::logic::{Identified, PluginLogic};
+use crate::params::Params;
+use crate::state::{self, StateWriter};
+use overdub_abi::{
+    Fault, LogicInfo, LogicObject, Message, Outcome, ProcessBlock, ProcessStatus, StateError, StateSink,
+};
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
@@ -14,19 +16,24 @@ use std::sync::Once;
 /// An author's logic wrapped so every call is guarded; this is the object a logic library hands the shell.
 ///
 /// It is compiled into the logic library (by the export macro) or into a static plugin, so its
-/// `catch_unwind` belongs to the same panic runtime as the code that panics.
+/// `catch_unwind` belongs to the same panic runtime as the code that panics. It keeps the logic's typed
+/// parameters beside the logic, brought up to date with the shell's values at every window, so a code-only
+/// reload that adopts this memory keeps their glides too.
 pub struct Guarded<T: PluginLogic> {
     logic: T,
+    params: T::Params,
     allocations: u64,
 }
 
-impl<T: PluginLogic> Guarded<T> {
+impl<T: Identified> Guarded<T> {
     /// Creates the author's logic, catching a panic in `create`.
     pub fn create() -> Outcome<Self> {
         install_panic_hook();
-        guard(|| Self { logic: T::create(), allocations: 0 })
+        guard(|| Self { logic: T::create(), params: T::Params::new(), allocations: 0 })
     }
+}
 
+impl<T: PluginLogic> Guarded<T> {
     /// The author's logic.
     pub fn logic(&self) -> &T {
         &self.logic
@@ -39,56 +46,87 @@ impl<T: PluginLogic> Guarded<T> {
     }
 }
 
-// SAFETY: describes both fields of the wrapper, the author's state recursively through its own derive.
+// SAFETY: describes every field of the wrapper, the author's state and parameters recursively through their
+// own derives.
 unsafe impl<T: PluginLogic> StateLayout for Guarded<T> {
     fn describe(out: &mut layout::LayoutWriter) {
         use core::mem::offset_of;
         #[allow(dead_code)]
         fn every_field_is_described<T: PluginLogic>(g: &Guarded<T>) {
-            let Guarded { logic: _, allocations: _ } = g;
+            let Guarded { logic: _, params: _, allocations: _ } = g;
         }
         out.structure::<Self>("Guarded", |out| {
             out.field::<T>("logic", offset_of!(Self, logic));
+            out.field::<T::Params>("params", offset_of!(Self, params));
             out.field::<u64>("allocations", offset_of!(Self, allocations));
         });
     }
 }
 
-impl<T: PluginLogic> LogicObject for Guarded<T> {
+/// Runs the author's `process` on one window: the parameters take the shell's values first and finish the
+/// window after, so glides keep time whatever `process` read.
+#[inline]
+fn run_window<T: PluginLogic>(
+    logic: &mut T,
+    params: &mut T::Params,
+    block: &mut ProcessBlock<'_>,
+) -> ProcessStatus {
+    let frames = block.buffer.frames();
+    params.begin_window(block.params.as_slice(), frames, block.sample_rate);
+    let mut ctx = Process {
+        buffer: block.buffer.window(0, frames),
+        events: block.events,
+        params: &mut *params,
+        transport: block.transport,
+        sample_rate: block.sample_rate,
+        sample_position: block.sample_position,
+    };
+    let status = logic.process(&mut ctx);
+    params.end_window();
+    status
+}
+
+impl<T: Identified> LogicObject for Guarded<T> {
     fn info(&mut self) -> Outcome<LogicInfo> {
-        Ok(LogicInfo { id: T::ID, name: T::NAME, params: T::PARAMS, on_fault: T::ON_FAULT })
+        let identity = T::IDENTITY;
+        Ok(LogicInfo {
+            id: identity.id,
+            name: identity.name,
+            params: T::Params::INFOS,
+            on_fault: T::ON_FAULT,
+        })
     }
 
     #[inline]
     fn reset(&mut self, sample_rate: f64, max_block: usize) -> Outcome<()> {
-        guard(|| self.logic.reset(sample_rate, max_block))
+        guard(|| {
+            self.params.reset();
+            self.logic.reset(sample_rate, max_block);
+        })
     }
 
     #[inline]
-    fn process(&mut self, ctx: &mut Process<'_>) -> Outcome<ProcessStatus> {
+    fn process(&mut self, block: &mut ProcessBlock<'_>) -> Outcome<ProcessStatus> {
+        let Self { logic, params, allocations } = self;
         if cfg!(debug_assertions) {
-            let (outcome, allocations) = count_allocations(|| guard(|| self.logic.process(ctx)));
-            self.allocations += allocations;
+            let (outcome, counted) = count_allocations(|| guard(|| run_window(logic, params, block)));
+            *allocations += counted;
             outcome
         } else {
-            guard(|| self.logic.process(ctx))
+            guard(|| run_window(logic, params, block))
         }
     }
 
     fn save_state(&mut self, sink: &mut dyn StateSink) -> Outcome<()> {
-        guard(|| self.logic.save_state(&mut StateWriter::new(sink)))
+        guard(|| state::save_memory(&self.logic, &mut StateWriter::new(sink)))
     }
 
     fn load_state(&mut self, data: &[u8]) -> Outcome<Result<(), StateError>> {
-        guard(|| self.logic.load_state(&mut StateReader::new(data)))
+        guard(|| state::load_memory(&mut self.logic, data))
     }
 
     fn latency(&mut self) -> Outcome<u32> {
         guard(|| self.logic.latency())
-    }
-
-    fn tail(&mut self) -> Outcome<Tail> {
-        guard(|| self.logic.tail())
     }
 
     fn allocations(&mut self) -> Outcome<u64> {
@@ -165,5 +203,44 @@ mod tests {
     #[test]
     fn a_normal_return_passes_through() {
         assert_eq!(guard(|| 7), Ok(7));
+    }
+
+    /// A logic named `$name` that does nothing, with the parameters `$params`.
+    macro_rules! logic_with {
+        ($name:ident { $($field:tt)* }) => {
+            mod $name {
+                use crate::prelude::*;
+                #[derive(Params)]
+                pub struct P { $($field)* }
+                #[derive(DspState)]
+                pub struct L;
+                impl PluginLogic for L {
+                    type Params = P;
+                    fn create() -> Self {
+                        L
+                    }
+                    fn process(&mut self, _: &mut Process<'_, P>) -> ProcessStatus {
+                        ProcessStatus::Normal
+                    }
+                }
+            }
+        };
+    }
+    logic_with!(one_param { #[param(id = "a", smooth_ms = 5.0)] pub a: FloatParam, });
+    logic_with!(two_params {
+        #[param(id = "a", smooth_ms = 5.0)] pub a: FloatParam,
+        #[param(id = "b")] pub b: BoolParam,
+    });
+
+    #[test]
+    fn the_parameters_are_part_of_the_layout_a_reload_adopts() {
+        assert_eq!(Guarded::<one_param::L>::fingerprint(), Guarded::<one_param::L>::fingerprint());
+        assert_ne!(
+            Guarded::<one_param::L>::fingerprint(),
+            Guarded::<two_params::L>::fingerprint(),
+            "a parameter added changes the layout, so its memory is not adopted"
+        );
+        let text = layout::LayoutWriter::of::<Guarded<one_param::L>>();
+        assert!(text.contains("params@") && text.contains("FloatParam"), "{text}");
     }
 }

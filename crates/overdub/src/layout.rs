@@ -190,13 +190,6 @@ macro_rules! tuples {
 }
 tuples!((A), (A, B), (A, B, C), (A, B, C, D));
 
-// SAFETY: `Smoothed` is plain data; its fields are described in order with their offsets.
-unsafe impl StateLayout for crate::Smoothed {
-    fn describe(out: &mut LayoutWriter) {
-        crate::smoothing::describe_layout(out);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

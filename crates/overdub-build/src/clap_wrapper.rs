@@ -1,0 +1,98 @@
+//! The build script of a CLAP wrapper crate: the plugin's description and the logic library's path, learnt
+//! from the logic crate's manifest without compiling the logic.
+
+use crate::manifest::{ManifestError, PluginManifest};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use toml_edit::DocumentMut;
+
+/// The file [`clap_wrapper`] writes into `OUT_DIR`, which `overdub_clap::export_clap!` includes.
+pub const DESCRIPTION_FILE: &str = "overdub_plugin.rs";
+
+/// Runs as a CLAP wrapper crate's whole `build.rs`: finds the logic crate (the path dependency whose
+/// manifest has `[package.metadata.overdub]`), writes the plugin's description for `export_clap!` and records
+/// where a hot build finds the logic library (`OVERDUB_LOGIC_PATH`: the logic's cdylib in the same target
+/// directory, `<target>/<profile>/`, three levels above `OUT_DIR`).
+///
+/// # Panics
+/// With the reason, when the logic crate cannot be found or names no plugin: that fails the build, which is
+/// how a build script reports.
+pub fn clap_wrapper() {
+    let env =
+        |key: &str| std::env::var_os(key).unwrap_or_else(|| panic!("cargo sets {key} for build scripts"));
+    let wrapper = PathBuf::from(env("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let out_dir = PathBuf::from(env("OUT_DIR"));
+    let logic = logic_crate_of(&wrapper).unwrap_or_else(|error| panic!("overdub: {error}"));
+    let (prefix, suffix) = match std::env::var("CARGO_CFG_TARGET_OS").as_deref() {
+        Ok("macos" | "ios") => ("lib", ".dylib"),
+        Ok("windows") => ("", ".dll"),
+        _ => ("lib", ".so"),
+    };
+    let profile_dir = out_dir.ancestors().nth(3).expect("OUT_DIR is <target>/<profile>/build/<package>/out");
+    let library = profile_dir.join(format!("{prefix}{}{suffix}", logic.lib_name));
+    let description = out_dir.join(DESCRIPTION_FILE);
+    std::fs::write(&description, description_source(&logic))
+        .unwrap_or_else(|error| panic!("overdub: cannot write {}: {error}", description.display()));
+    println!("cargo:rustc-env=OVERDUB_LOGIC_PATH={}", library.display());
+    println!("cargo:rerun-if-changed={}", logic.path.display());
+    println!("cargo:rerun-if-changed={}", wrapper.display());
+}
+
+/// The manifest of the logic crate a wrapper crate wraps: among the wrapper's path dependencies, the one
+/// that names a plugin.
+pub fn logic_crate_of(wrapper_manifest: &Path) -> Result<PluginManifest, ManifestError> {
+    let text = std::fs::read_to_string(wrapper_manifest)
+        .map_err(|source| ManifestError::Read { path: wrapper_manifest.to_owned(), source })?;
+    let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| ManifestError::Parse {
+        path: wrapper_manifest.to_owned(),
+        message: e.to_string(),
+    })?;
+    let dir = wrapper_manifest.parent().unwrap_or(Path::new("."));
+    let mut tried = Vec::new();
+    if let Some(deps) = doc.get("dependencies").and_then(|d| d.as_table_like()) {
+        for (_, dep) in deps.iter() {
+            let Some(path) = dep.get("path").and_then(|p| p.as_str()) else { continue };
+            let manifest = dir.join(path).join("Cargo.toml");
+            match PluginManifest::read(&manifest) {
+                Ok(logic) => return Ok(logic),
+                Err(error) => tried.push(error.to_string()),
+            }
+        }
+    }
+    Err(ManifestError::Invalid {
+        path: wrapper_manifest.to_owned(),
+        problem: format!(
+            "no path dependency names a plugin{}",
+            if tried.is_empty() { String::new() } else { format!(" ({})", tried.join("; ")) }
+        ),
+    })
+}
+
+/// The Rust expression of the plugin's `overdub_clap::Description`, as [`clap_wrapper`] writes it.
+pub fn description_source(logic: &PluginManifest) -> String {
+    let mut features = String::new();
+    for feature in &logic.features {
+        let _ = write!(features, "c{feature:?}, ");
+    }
+    format!(
+        "// The plugin as `[package.metadata.overdub]` of {manifest} describes it; written by overdub-build.\n\
+         ::overdub_clap::Description {{\n    \
+             id: {id:?},\n    \
+             name: {name:?},\n    \
+             vendor: {vendor:?},\n    \
+             version: ::core::env!(\"CARGO_PKG_VERSION\"),\n    \
+             description: {description:?},\n    \
+             features: &[{features}],\n    \
+             audio: ::overdub_clap::AudioLayout {{ inputs: {inputs}, outputs: {outputs} }},\n    \
+             note_input: {notes},\n\
+         }}\n",
+        manifest = logic.path.display(),
+        id = logic.id,
+        name = logic.name,
+        vendor = logic.vendor,
+        description = logic.description,
+        inputs = logic.inputs,
+        outputs = logic.outputs,
+        notes = logic.instrument,
+    )
+}

@@ -1,0 +1,23 @@
+//! A plugin's identity, written once in its logic crate's `Cargo.toml`:
+//!
+//! ```toml
+//! [package.metadata.overdub]
+//! id = "com.example.my-delay"        # stable: hosts and saved state know the plugin by it
+//! name = "My Delay"
+//! vendor = "Example Audio"           # optional
+//! description = "A feedback delay."  # optional: defaults to the package description
+//! features = ["audio-effect", "delay", "stereo"]   # CLAP feature tags; optional
+//! instrument = false                 # takes notes, no audio input (default false)
+//! inputs = 2                         # main input channels (default 2, or 0 for an instrument)
+//! outputs = 2                        # main output channels (default 2)
+//! ```
+//!
+//! Read by the `overdub` crate's export macro (the logic's id and name), by the CLAP wrapper's build script
+//! through [`clap_wrapper`] (everything, without compiling or linking the logic, so a hot plugin knows what it
+//! is before its library exists), and by the `overdub` command.
+
+mod clap_wrapper;
+mod manifest;
+
+pub use clap_wrapper::{clap_wrapper, description_source, logic_crate_of};
+pub use manifest::{ManifestError, PluginManifest};
