@@ -1,16 +1,46 @@
 //! What reloading costs the process over many reloads (memory, files left), and how fast a library is hashed.
 
 use crate::build::{debug_size_build, release_library};
+use crate::null_host::NullHost;
 use crate::report::Report;
 use crate::variant::Build;
-use overdub_loader::{HotShell, ReloadOutcome};
-use std::time::Instant;
+use overdub_loader::{HotOptions, HotShell};
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Reloads for the memory measure.
 const RELOADS: usize = 1000;
 
 /// Distinct rebuilds of a debug-size library in the long-session measure.
 const LONG_SESSION_BUILDS: usize = 300;
+
+/// Longest one reload may take before the measure gives up.
+const RELOAD_PATIENCE: Duration = Duration::from_secs(20);
+
+/// A watched shell played in real time, to which [`Rebuilds::next`] delivers one new build at a time the
+/// way a linker does, waiting until it plays.
+struct Rebuilds<'a> {
+    build: &'a Build,
+    path: &'a Path,
+    purpose: &'static str,
+    host: NullHost,
+}
+
+impl<'a> Rebuilds<'a> {
+    fn start(build: &'a Build, path: &'a Path, purpose: &'static str) -> Self {
+        build.write_variant(path, purpose, 0);
+        let shell = HotShell::watch(path, HotOptions::default()).expect("the library loads");
+        Self { build, path, purpose, host: NullHost::new(shell).0 }
+    }
+
+    /// Writes build `index` and plays until it runs.
+    fn next(&mut self, index: usize) {
+        let landed = self.build.write_variant(self.path, self.purpose, index);
+        while !self.host.tick().swapped {
+            assert!(landed.elapsed() < RELOAD_PATIENCE, "build {index} never started playing");
+        }
+    }
+}
 
 /// Runs the measures.
 pub fn run(report: &mut Report) {
@@ -25,19 +55,16 @@ fn long_session(report: &mut Report) {
     let build = debug_size_build();
     let dir = overdub_testkit::scratch_dir();
     let path = dir.path().join(overdub_testkit::dylib_file_name("long-session"));
-    build.write_variant(&path, "session", 0);
-    let mut shell = HotShell::load(&path).expect("load");
-    let one_build = shell.library().cost().mapped_bytes as f64;
+    let mut rebuilds = Rebuilds::start(&build, &path, "session");
+    let one_build = rebuilds.host.shell.library().expect("the first build loaded").cost().mapped_bytes as f64;
     let (rss_before, held_before) = (rss_bytes(), overdub_loader::library::held());
     for i in 1..=LONG_SESSION_BUILDS {
-        build.write_variant(&path, "session", i);
-        let outcome = shell.reload().expect("reload");
-        assert!(matches!(outcome, ReloadOutcome::Reloaded(_)), "build {i} is new");
+        rebuilds.next(i);
     }
     let rss = rss_bytes().saturating_sub(rss_before) as f64;
     let held = overdub_loader::library::held();
     let images = held.image_bytes.saturating_sub(held_before.image_bytes) as f64;
-    drop(shell);
+    drop(rebuilds);
     report.info(
         "session.build_mapped_mib",
         "one debug-size build's mapped size",
@@ -76,19 +103,16 @@ fn reload_growth(report: &mut Report) {
     let dir = library.parent().expect("libraries have a directory").join("overdub-bench-growth");
     std::fs::create_dir_all(&dir).expect("create the reload directory");
     let path = dir.join(overdub_testkit::dylib_file_name("gain-growth"));
-    build.write_variant(&path, "growth", 0);
-    let mut shell = HotShell::load(&path).expect("load");
+    let mut rebuilds = Rebuilds::start(&build, &path, "growth");
     let mapped_before = overdub_loader::library::held().mapped_bytes;
     let rss_before = rss_bytes();
     for i in 1..=RELOADS {
-        build.write_variant(&path, "growth", i);
-        let outcome = shell.reload().expect("reload");
-        assert!(matches!(outcome, ReloadOutcome::Reloaded(_)), "build {i} is new");
+        rebuilds.next(i);
     }
     let rss_growth = rss_bytes().saturating_sub(rss_before) as f64 / RELOADS as f64;
     let mapped_after = overdub_loader::library::held().mapped_bytes;
     let mapped_growth = (mapped_after - mapped_before) as f64 / RELOADS as f64;
-    drop(shell);
+    drop(rebuilds);
     let left = overdub_testkit::files_under(&dir).len().saturating_sub(1);
     let _ = std::fs::remove_dir_all(&dir);
     report.info(

@@ -2,8 +2,8 @@
 //! stereo block of a sine every 1.33 ms, with each block's processing time, allocations and output kept.
 
 use overdub::alloc_counter::count_allocations;
-use overdub_loader::HotShell;
-use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
+use overdub_loader::{HotProcessor, HotShell};
+use overdub_shell::{AudioBlock, Continuity, HostBlock, ProcessConfig, Shell, ShellProcessor};
 use std::time::{Duration, Instant};
 
 /// Samples per block.
@@ -28,8 +28,10 @@ pub struct Tick {
 
 /// The clocked host.
 pub struct NullHost {
-    /// The shell played through.
+    /// The shell's main-thread half.
     pub shell: HotShell,
+    /// Its audio-thread half, played through.
+    pub processor: HotProcessor,
     block: AudioBlock,
     time: u64,
     next: Instant,
@@ -50,9 +52,11 @@ impl NullHost {
             ),
         )
         .is_ok();
-        shell.activate(ProcessConfig::stereo(RATE, BLOCK)).expect("activate");
+        let processor =
+            shell.activate(ProcessConfig::stereo(RATE, BLOCK), Continuity::Reset).expect("activate");
         let host = Self {
             shell,
+            processor,
             block: AudioBlock::new(2, 2, BLOCK),
             time: 0,
             next: Instant::now(),
@@ -79,12 +83,12 @@ impl NullHost {
                     * 0.5;
             }
         }
-        let before = self.shell.library().hash();
+        let before = self.build();
         let host = HostBlock { steady_time: Some(self.time), ..HostBlock::default() };
         let started = Instant::now();
-        let (shell, block) = (&mut self.shell, &mut self.block);
+        let (processor, block) = (&mut self.processor, &mut self.block);
         let ((), allocations) = count_allocations(|| {
-            shell.process(&mut block.buffer(BLOCK), &host);
+            processor.process(&mut block.buffer(BLOCK), &host);
         });
         let at = Instant::now();
         self.allocations += allocations;
@@ -96,7 +100,12 @@ impl NullHost {
             last = sample;
         }
         self.last = last;
-        Tick { took: at - started, at, swapped: self.shell.library().hash() != before, jump }
+        Tick { took: at - started, at, swapped: self.build() != before, jump }
+    }
+
+    /// The content hash of the build the processor runs.
+    fn build(&self) -> Option<u64> {
+        self.processor.library().map(|library| library.hash())
     }
 }
 

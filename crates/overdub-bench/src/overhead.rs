@@ -8,7 +8,7 @@ use crate::build::{release_binary, release_library};
 use crate::report::Report;
 use overdub::{Identified, Params, Process};
 use overdub_loader::HotShell;
-use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell, StaticShell};
+use overdub_shell::{AudioBlock, Continuity, HostBlock, ProcessConfig, Shell, ShellProcessor, StaticShell};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
@@ -94,14 +94,14 @@ fn time<T: Identified>(library: &Path, block: usize) -> (f64, f64, f64) {
         params.end_window();
     });
 
-    let mut fixed = StaticShell::<T>::new().expect("create");
-    fixed.activate(config).expect("activate");
+    let mut fixed_shell = StaticShell::<T>::new().expect("create");
+    let mut fixed = fixed_shell.activate(config, Continuity::Reset).expect("activate");
     let static_ns = per_block(blocks, || {
         black_box(fixed.process(&mut audio.buffer(block), &HostBlock::default()));
     });
 
-    let mut hot = HotShell::load(library).expect("load");
-    hot.activate(config).expect("activate");
+    let mut hot_shell = HotShell::load(library).expect("load");
+    let mut hot = hot_shell.activate(config, Continuity::Reset).expect("activate");
     let hot_ns = per_block(blocks, || {
         black_box(hot.process(&mut audio.buffer(block), &HostBlock::default()));
     });

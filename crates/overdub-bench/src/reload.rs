@@ -99,7 +99,8 @@ fn measure(report: &mut Report, tag: &str, build: &Build, dir: &Path, median_tar
     writer.join().expect("the writer thread");
     let mib = build.bytes.len() as f64 / (1 << 20) as f64;
     report.info(&format!("reload.{tag}.file_mib"), &format!("{tag} library size"), mib, "MiB");
-    let image = host.shell.library().cost().image_bytes as f64 / (1 << 20) as f64;
+    let image =
+        host.shell.library().expect("the gain example loaded").cost().image_bytes as f64 / (1 << 20) as f64;
     report.info(
         &format!("reload.{tag}.image_mib"),
         "  of which mapped, so staged for each build",

@@ -20,16 +20,6 @@ pub enum ClapError {
         #[source]
         source: overdub_loader::ReloadError,
     },
-    /// The hot shell could not start the thread that relays its reload reports to the host.
-    #[cfg(feature = "hot")]
-    #[error("cannot start the reload report thread for {path}: {source}")]
-    ReportThread {
-        /// The library path.
-        path: PathBuf,
-        /// The operating system's error.
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 /// Why a `.clap` bundle could not be made or installed.

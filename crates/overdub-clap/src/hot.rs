@@ -1,82 +1,68 @@
 //! Hot plugins: the logic library loaded by `overdub-loader`, watched, and swapped in by the shell itself on
-//! every rebuild; reload reports relayed to the host (its log, and the main-thread notices for parameter
-//! rescans and latency changes).
+//! every rebuild. The worker wakes the host's main thread (`request_callback`) when it has reports, and the
+//! main thread logs them and raises what it must act on (parameter rescans, latency); no thread of our own.
 
 use crate::error::ClapError;
 use crate::notices::{Notice, Notices};
+use crate::plugin::PluginShell;
 use clack_extensions::log::LogSeverity;
-use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus};
-use overdub_loader::{HotOptions, HotShell, ReloadEvent, StateOutcome};
-use overdub_shell::{FaultRecord, HostBlock, ParamSet, ProcessConfig, Shell, ShellError};
+use overdub_abi::LogicInfo;
+use overdub_loader::{HotOptions, HotProcessor, HotShell, ReloadEvent, StateOutcome};
+use overdub_shell::{Continuity, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError, StateLoaded};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Arc, mpsc};
-use std::thread::JoinHandle;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
 
 /// The environment variable that points every hot overdub plugin in a process at a logic library, overriding
 /// the path recorded at build time.
 pub const LOGIC_ENV: &str = "OVERDUB_LOGIC";
-
-/// How often the relay thread checks whether its plugin is gone.
-const RELAY_POLL: Duration = Duration::from_millis(20);
 
 /// The library a hot plugin loads: `OVERDUB_LOGIC` when set, else `recorded` (the build script's path).
 pub fn library_path(recorded: &str) -> PathBuf {
     std::env::var_os(LOGIC_ENV).map_or_else(|| PathBuf::from(recorded), PathBuf::from)
 }
 
-/// A [`HotShell`] following its library, with the thread that relays its reload events to the host.
+/// A [`HotShell`] following its library, with the reports its worker sends.
 pub struct HotPluginShell {
     shell: HotShell,
-    stop: Arc<AtomicBool>,
-    relay: Option<JoinHandle<()>>,
+    reports: Receiver<ReloadEvent>,
 }
 
 impl HotPluginShell {
-    /// Loads the library at `path` and follows its rebuilds, reporting them through `notices`.
+    /// Loads the library at `path` (or, when there is none yet, waits for it while keeping any state the
+    /// host gives) and follows its rebuilds, reporting them through `notices`.
     pub fn watch(path: PathBuf, notices: &Arc<Notices>) -> Result<Self, ClapError> {
-        let (sender, receiver) = mpsc::channel();
-        let options = HotOptions { events: Some(sender), ..HotOptions::default() };
+        let (sender, reports) = mpsc::channel();
+        let wake = {
+            let notices = Arc::clone(notices);
+            Arc::new(move || notices.raise(Notice::Reports)) as Arc<dyn Fn() + Send + Sync>
+        };
+        let options = HotOptions {
+            events: Some(sender),
+            wake: Some(wake),
+            wait_for_library: true,
+            ..HotOptions::default()
+        };
         let shell = match HotShell::watch(&path, options) {
             Ok(shell) => shell,
             Err(source) => return Err(ClapError::Load { path, source }),
         };
-        notices.log(LogSeverity::Info, &format!("overdub: running {} (hot)", path.display()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let relay = std::thread::Builder::new()
-            .name("overdub-clap-relay".into())
-            .spawn({
-                let (notices, stop) = (Arc::clone(notices), Arc::clone(&stop));
-                move || relay(&receiver, &notices, &stop)
-            })
-            .map_err(|source| ClapError::ReportThread { path, source })?;
-        Ok(Self { shell, stop, relay: Some(relay) })
+        let running = if shell.library().is_some() { "running" } else { "waiting for" };
+        notices.log(LogSeverity::Info, &format!("overdub: {running} {} (hot)", path.display()));
+        Ok(Self { shell, reports })
     }
 }
 
-impl Drop for HotPluginShell {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        if let Some(relay) = self.relay.take() {
-            let _ = relay.join();
+impl PluginShell for HotPluginShell {
+    fn on_main_thread(&mut self, notices: &Notices) {
+        while let Ok(event) = self.reports.try_recv() {
+            report(&event, notices);
         }
     }
 }
 
-fn relay(events: &Receiver<ReloadEvent>, notices: &Notices, stop: &AtomicBool) {
-    while !stop.load(Ordering::Acquire) {
-        match events.recv_timeout(RELAY_POLL) {
-            Ok(event) => report(&event, notices),
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return,
-        }
-    }
-}
-
-/// Logs one reload event and raises what the main thread must act on. Faults are reported by the audio
-/// thread's fault notice instead, once per fault.
+/// Logs one reload event and raises what the main thread must act on. Faults are logged from the shell's
+/// fault report instead, once per fault.
 fn report(event: &ReloadEvent, notices: &Notices) {
     match event {
         ReloadEvent::Swapped { timings, state, params_changed, .. } => {
@@ -109,7 +95,7 @@ fn report(event: &ReloadEvent, notices: &Notices) {
         }
         ReloadEvent::Removed { path } => notices.log(
             LogSeverity::Warning,
-            &format!("overdub: {} was deleted; the running build keeps playing", path.display()),
+            &format!("overdub: {} is missing; the running build (if any) keeps playing", path.display()),
         ),
         ReloadEvent::RolledBack { reason, .. } => {
             notices.log(LogSeverity::Warning, &format!("overdub: {reason}; the previous build runs again"));
@@ -125,31 +111,37 @@ fn report(event: &ReloadEvent, notices: &Notices) {
 }
 
 impl Shell for HotPluginShell {
+    type Processor = HotProcessor;
+
     fn info(&self) -> &LogicInfo {
         self.shell.info()
     }
-    fn params(&self) -> &ParamSet {
+    fn params(&self) -> &SharedParams {
         self.shell.params()
     }
     fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError> {
         self.shell.set_param(id, value)
     }
-    fn activate(&mut self, config: ProcessConfig) -> Result<(), ShellError> {
-        self.shell.activate(config)
+    fn activate(
+        &mut self,
+        config: ProcessConfig,
+        continuity: Continuity,
+    ) -> Result<HotProcessor, ShellError> {
+        self.shell.activate(config, continuity)
     }
-    fn process(&mut self, buffer: &mut AudioBuffer<'_>, host: &HostBlock<'_>) -> ProcessStatus {
-        self.shell.process(buffer, host)
+    fn deactivate(&mut self, processor: HotProcessor) {
+        self.shell.deactivate(processor);
     }
-    fn save_state(&mut self) -> Result<Vec<u8>, ShellError> {
+    fn save_state(&self) -> Vec<u8> {
         self.shell.save_state()
     }
-    fn load_state(&mut self, bytes: &[u8]) -> Result<(), ShellError> {
+    fn load_state(&mut self, bytes: &[u8]) -> Result<StateLoaded, ShellError> {
         self.shell.load_state(bytes)
     }
-    fn latency(&mut self) -> u32 {
+    fn latency(&self) -> u32 {
         self.shell.latency()
     }
-    fn fault(&self) -> Option<&FaultRecord> {
-        self.shell.fault()
+    fn take_fault(&mut self) -> Option<FaultRecord> {
+        self.shell.take_fault()
     }
 }

@@ -19,19 +19,17 @@
 //! Extensions: audio-ports, note-ports (CLAP and MIDI dialects), params (with sample-accurate automation,
 //! text conversion and flushes), state, latency and tail; reload and fault messages go to the host's log.
 //!
-//! Threading: the shell sits behind a mutex. The main thread takes it for state, latency, activation and
-//! flushes outside processing; the audio thread only ever *tries* it and outputs silence for a block in
-//! which the main thread holds it (a state save during playback). That block's events are kept and run at
-//! the start of the next block that gets the shell, so no note-off or automation is lost. Parameter values
-//! the host polls come from a lock-free mirror and the tail from an atomic, so neither contends with the
-//! audio thread.
+//! Threading, as CLAP assigns it: the shell's control lives in the main-thread data and its processor in the
+//! audio processor; they share only lock-free structures (parameter values, latency, fault reports, the
+//! tail), so a state save, a parameter query or a rescan on the main thread never waits for or silences the
+//! audio thread, and the audio thread never waits for the main thread. A hot shell's worker reaches the main
+//! thread through the host's `request_callback`.
 
 mod bundle;
 mod description;
 mod error;
 mod events;
 mod main_thread;
-mod mirror;
 mod notices;
 mod params;
 mod plugin;
@@ -49,7 +47,7 @@ pub use main_thread::MainThread;
 pub use notices::{Notice, Notices};
 #[doc(hidden)]
 pub use overdub_shell::StaticShell;
-pub use plugin::{Export, OverdubPlugin, Shared};
+pub use plugin::{Export, OverdubPlugin, PluginShell, Shared};
 pub use processor::Processor;
 
 /// CLAP feature tags for [`Description::features`].
@@ -103,8 +101,9 @@ macro_rules! export_clap {
             }
         }
 
-        // SAFETY: the hot shell's only clone of the notices is in its report thread, which it joins when it
-        // is dropped; a failed `watch` has joined or never started it.
+        // SAFETY: the hot shell's only clone of the notices is in the wake-up callback it gives its worker,
+        // which the shell withdraws (under the lock the worker calls it under) when it is dropped; a failed
+        // `watch` has dropped it.
         #[cfg(feature = "hot")]
         unsafe impl $crate::Export for OverdubExport {
             type Shell = $crate::hot::HotPluginShell;

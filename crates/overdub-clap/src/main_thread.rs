@@ -1,15 +1,18 @@
-//! The plugin's main-thread side: activation bookkeeping and the notices raised by other threads, turned
-//! into the host calls CLAP allows only here.
+//! The plugin's main-thread side: the shell's control, activation bookkeeping, and the notices raised by
+//! other threads turned into the host calls CLAP allows only here. Nothing here waits for the audio thread:
+//! the control shares only lock-free structures with the processor.
 
 use crate::notices::Notice;
-use crate::plugin::{Export, Shared};
+use crate::plugin::{Export, PluginShell, Shared};
 use clack_extensions::latency::HostLatency;
 use clack_extensions::log::LogSeverity;
 use clack_extensions::params::{HostParams, ParamRescanFlags};
 use clack_plugin::prelude::*;
-use overdub_abi::ParamInfo;
-use overdub_shell::{ProcessConfig, Shell};
+use overdub_shell::{Continuity, ProcessConfig, Shell};
 use std::cell::{Cell, RefCell};
+
+/// The processor a shell hands out.
+pub(crate) type ShellProcessorOf<E> = <<E as Export>::Shell as Shell>::Processor;
 
 /// Main-thread state of one plugin instance.
 pub struct MainThread<'a, E: Export> {
@@ -17,22 +20,29 @@ pub struct MainThread<'a, E: Export> {
     pub(crate) shared: &'a Shared<'a, E>,
     pub(crate) host_params: Option<HostParams>,
     host_latency: Option<HostLatency>,
-    /// The parameter list as the host last scanned it.
-    pub(crate) infos: RefCell<Vec<ParamInfo>>,
+    /// The shell's control. Borrowed only for the length of one call into it, never across a call into the
+    /// host (which may call the plugin back).
+    pub(crate) shell: RefCell<E::Shell>,
     active: Cell<bool>,
     reported_latency: Cell<Option<u32>>,
     rescan_all_pending: Cell<bool>,
     restart_requested: Cell<bool>,
+    /// The deactivation and activation under way are the restart this plugin asked for.
+    restarting_for_us: Cell<bool>,
 }
 
 impl<'a, E: Export> PluginMainThread<'a, Shared<'a, E>> for MainThread<'a, E> {
     fn on_main_thread(&self) {
         let notices = &self.shared.notices;
-        if notices.take(Notice::Faulted) {
-            let message = self.shared.lock().fault().map(|f| format!("{} panicked: {}", f.call, f.message));
-            if let Some(message) = message {
-                notices.log(LogSeverity::Error, &message);
-            }
+        notices.take(Notice::Reports);
+        let fault = {
+            let mut shell = self.shell.borrow_mut();
+            shell.on_main_thread(notices);
+            shell.take_fault()
+        };
+        notices.take(Notice::Faulted);
+        if let Some(fault) = fault {
+            notices.log(LogSeverity::Error, &format!("overdub: {} panicked: {}", fault.call, fault.message));
         }
         if notices.take(Notice::ParamsChanged) {
             self.rescan_all_pending.set(true);
@@ -40,7 +50,7 @@ impl<'a, E: Export> PluginMainThread<'a, Shared<'a, E>> for MainThread<'a, E> {
         // While inactive there is nothing to do: activation compares the latency with what the host knows and
         // tells it then, the only time CLAP allows it.
         if notices.take(Notice::LatencyMayHaveChanged) && self.active.get() {
-            let latency = self.shared.lock().latency();
+            let latency = self.shell.borrow().latency();
             if self.reported_latency.get() != Some(latency) {
                 self.request_restart();
             }
@@ -58,24 +68,26 @@ impl<'a, E: Export> PluginMainThread<'a, Shared<'a, E>> for MainThread<'a, E> {
 }
 
 impl<'a, E: Export> MainThread<'a, E> {
-    pub(crate) fn new(host: HostMainThreadHandle<'a>, shared: &'a Shared<'a, E>) -> Self {
+    pub(crate) fn new(host: HostMainThreadHandle<'a>, shared: &'a Shared<'a, E>, shell: E::Shell) -> Self {
         Self {
             host_params: host.get_extension(),
             host_latency: host.get_extension(),
-            infos: RefCell::new(shared.lock().params().infos().to_vec()),
             host,
             shared,
+            shell: RefCell::new(shell),
             active: Cell::new(false),
             reported_latency: Cell::new(None),
             rescan_all_pending: Cell::new(false),
             restart_requested: Cell::new(false),
+            restarting_for_us: Cell::new(false),
         }
     }
 
     /// Asks the host to deactivate and reactivate the plugin, once per activation: the changes that wait for
-    /// it happen in [`Self::deactivated`] and [`Self::activate`].
+    /// it happen in [`Self::deactivated`] and [`Self::activate`], and the logic keeps its memory across it.
     fn request_restart(&self) {
         if !self.restart_requested.replace(true) {
+            self.restarting_for_us.set(true);
             self.host.request_restart();
         }
     }
@@ -88,33 +100,34 @@ impl<'a, E: Export> MainThread<'a, E> {
     }
 
     fn rescan_all(&self) {
-        let shell = self.shared.lock();
-        *self.infos.borrow_mut() = shell.params().infos().to_vec();
-        self.shared.mirror.publish(shell.params());
-        drop(shell);
         if let Some(params) = &self.host_params {
             params.rescan(&self.host, ParamRescanFlags::ALL);
         }
     }
 
-    /// Activates the shell for `config`; tells the host when the latency differs from what it knows.
-    pub(crate) fn activate(&self, config: ProcessConfig) -> Result<(), PluginError> {
-        let mut shell = self.shared.lock();
-        shell.activate(config)?;
-        let latency = shell.latency();
-        drop(shell);
+    /// Activates the shell for `config` and hands out its processor; tells the host when the latency differs
+    /// from what it knows. A restart this plugin asked for keeps the logic's memory.
+    pub(crate) fn activate(&self, config: ProcessConfig) -> Result<ShellProcessorOf<E>, PluginError> {
+        let continuity =
+            if self.restarting_for_us.replace(false) { Continuity::Keep } else { Continuity::Reset };
+        let (processor, latency) = {
+            let mut shell = self.shell.borrow_mut();
+            let processor = shell.activate(config, continuity)?;
+            (processor, shell.latency())
+        };
         if self.reported_latency.replace(Some(latency)).is_some_and(|known| known != latency) {
             self.report_latency();
         }
         self.active.set(true);
         self.restart_requested.set(false);
-        Ok(())
+        Ok(processor)
     }
 
-    /// The host deactivated the plugin: a full parameter rescan that waited for it happens now (CLAP allows
-    /// it while the plugin is deactivated). Waiting for a later main-thread callback would miss it: a host
-    /// that restarts the plugin reactivates it right away.
-    pub(crate) fn deactivated(&self) {
+    /// The host deactivated the plugin: the processor comes back to the shell, and a full parameter rescan
+    /// that waited for it happens now (CLAP allows it while the plugin is deactivated). Waiting for a later
+    /// main-thread callback would miss it: a host that restarts the plugin reactivates it right away.
+    pub(crate) fn deactivated(&self, processor: ShellProcessorOf<E>) {
+        self.shell.borrow_mut().deactivate(processor);
         self.active.set(false);
         let reloaded = self.shared.notices.take(Notice::ParamsChanged);
         if self.rescan_all_pending.replace(false) || reloaded {
@@ -122,9 +135,9 @@ impl<'a, E: Export> MainThread<'a, E> {
         }
     }
 
-    /// The latency the host was last told, querying the shell when it was never asked.
+    /// The latency the host is told.
     pub(crate) fn latency(&self) -> u32 {
-        let latency = self.shared.lock().latency();
+        let latency = self.shell.borrow().latency();
         self.reported_latency.set(Some(latency));
         latency
     }

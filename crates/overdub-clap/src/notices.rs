@@ -18,6 +18,8 @@ pub enum Notice {
     LatencyMayHaveChanged,
     /// The logic panicked; the message goes to the host's log once.
     Faulted,
+    /// A hot shell's worker has reports (reloads, rejections) for the main thread.
+    Reports,
 }
 
 /// Flags raised off the main thread, and the host handle to wake the main thread with.
@@ -27,6 +29,7 @@ pub struct Notices {
     params_changed: AtomicBool,
     latency: AtomicBool,
     faulted: AtomicBool,
+    reports: AtomicBool,
 }
 
 impl Notices {
@@ -45,6 +48,7 @@ impl Notices {
             params_changed: AtomicBool::new(false),
             latency: AtomicBool::new(false),
             faulted: AtomicBool::new(false),
+            reports: AtomicBool::new(false),
         }
     }
 
@@ -53,6 +57,7 @@ impl Notices {
             Notice::ParamsChanged => &self.params_changed,
             Notice::LatencyMayHaveChanged => &self.latency,
             Notice::Faulted => &self.faulted,
+            Notice::Reports => &self.reports,
         }
     }
 

@@ -1,5 +1,5 @@
-//! The params extension: the logic's parameter list, values from the lock-free mirror, text conversion with
-//! the logic's own formatting, and flushes outside processing.
+//! The params extension: the logic's parameter list, values the control shares lock-free with the processor,
+//! text conversion with the logic's own formatting, and flushes on either thread.
 
 use crate::main_thread::MainThread;
 use crate::plugin::Export;
@@ -12,8 +12,8 @@ use clack_plugin::events::io::{InputEvents, OutputEvents};
 use clack_plugin::events::spaces::CoreEventSpace;
 use clack_plugin::prelude::ClapId;
 use clack_plugin::utils::Cookie;
-use overdub_abi::{Event, EventBody, ParamFlags, ParamInfo};
-use overdub_shell::Shell;
+use overdub_abi::{ParamFlags, ParamInfo};
+use overdub_shell::{Shell, ShellProcessor};
 use std::ffi::CStr;
 
 /// CLAP's flags for an overdub parameter.
@@ -35,44 +35,32 @@ pub(crate) fn clap_flags(info: &ParamInfo) -> ParamInfoFlags {
     flags
 }
 
-/// Applies the parameter values among `input` to the shell. Real-time safe.
-pub(crate) fn apply(shell: &mut impl Shell, input: &InputEvents<'_>) {
+/// Applies the parameter values among `input` to the processor. Real-time safe.
+pub(crate) fn apply(processor: &mut impl ShellProcessor, input: &InputEvents<'_>) {
     for event in input {
         if let Some(CoreEventSpace::ParamValue(change)) = event.as_core_event()
             && let Some(id) = change.param_id()
         {
             // An id the logic does not know (a list changed by a reload the host has not rescanned) is skipped.
-            let _ = shell.set_param(id.get(), change.value());
+            let _ = processor.set_param(id.get(), change.value());
         }
     }
 }
 
-/// Applies the parameter changes among `kept` (events no block has run yet) to the shell, in order, and
-/// removes them; the other events stay for the next block. Real-time safe.
-pub(crate) fn apply_kept(shell: &mut impl Shell, kept: &mut Vec<Event>) {
-    kept.retain(|event| match event.body {
-        EventBody::ParamChange(change) => {
-            let _ = shell.set_param(change.id, change.value);
-            false
-        }
-        _ => true,
-    });
-}
-
 impl<E: Export> MainThread<'_, E> {
     fn info(&self, id: ClapId) -> Option<ParamInfo> {
-        self.infos.borrow().iter().find(|info| info.id == id.get()).copied()
+        self.shell.borrow().params().info(id.get()).copied()
     }
 }
 
 impl<E: Export> PluginMainThreadParams for MainThread<'_, E> {
     fn count(&self) -> u32 {
-        self.infos.borrow().len() as u32
+        self.shell.borrow().params().infos().len() as u32
     }
 
     fn get_info(&self, param_index: u32, info: &mut ParamInfoWriter) {
-        let infos = self.infos.borrow();
-        let Some(param) = infos.get(param_index as usize) else { return };
+        let shell = self.shell.borrow();
+        let Some(param) = shell.params().infos().get(param_index as usize) else { return };
         let Some(id) = ClapId::from_raw(param.id) else { return };
         info.set(&ClapParamInfo {
             id,
@@ -87,21 +75,7 @@ impl<E: Export> PluginMainThreadParams for MainThread<'_, E> {
     }
 
     fn get_value(&self, param_id: ClapId) -> Option<f64> {
-        let id = param_id.get();
-        if let Some(value) = self.shared.mirror.get(id) {
-            return Some(value);
-        }
-        // Only a parameter the host knows that lies beyond the mirror's first MIRRORED_PARAMS is worth the
-        // shell's lock (which would make the audio thread skip a block); any other id (a stale one after a
-        // reload, one the host made up) has no value.
-        let beyond_mirror =
-            self.shared.mirror.is_truncated() && self.infos.borrow().iter().any(|info| info.id == id);
-        if !beyond_mirror {
-            return None;
-        }
-        let shell = self.shared.lock();
-        let params = shell.params();
-        params.index_of(id).map(|index| params.values()[index])
+        self.shell.borrow().params().value_of(param_id.get())
     }
 
     fn value_to_text(
@@ -117,10 +91,17 @@ impl<E: Export> PluginMainThreadParams for MainThread<'_, E> {
         self.info(param_id)?.parse_value(text.to_str().ok()?)
     }
 
+    /// A flush while the plugin is not processing: set on the control, which hands the values to the
+    /// processor (or keeps them in the engine while inactive).
     fn flush(&self, input_parameter_changes: &InputEvents, _output: &mut OutputEvents) {
-        let mut shell = self.shared.lock();
-        apply(&mut *shell, input_parameter_changes);
-        self.shared.mirror.publish(shell.params());
+        let mut shell = self.shell.borrow_mut();
+        for event in input_parameter_changes {
+            if let Some(CoreEventSpace::ParamValue(change)) = event.as_core_event()
+                && let Some(id) = change.param_id()
+            {
+                let _ = shell.set_param(id.get(), change.value());
+            }
+        }
     }
 }
 

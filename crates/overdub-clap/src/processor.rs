@@ -1,39 +1,36 @@
-//! The audio thread: host buffers and events handed to the shell without copying or allocating, under the
-//! denormal guard, with the output sanitised.
+//! The audio thread: host buffers and events handed to the shell's processor without copying, allocating or
+//! locking, under the denormal guard, with the output sanitised. The processor is this thread's own: no host
+//! call on the main thread can hold it up or silence a block.
 
 use crate::events::{self, EVENTS_PER_BLOCK};
-use crate::main_thread::MainThread;
+use crate::main_thread::{MainThread, ShellProcessorOf};
 use crate::notices::Notice;
 use crate::params;
 use crate::plugin::{Export, Shared};
 use clack_plugin::prelude::*;
 use overdub_abi::{AudioBuffer, Event};
-use overdub_shell::{HostBlock, ProcessConfig, Shell, audio_path};
+use overdub_shell::{HostBlock, ProcessConfig, ShellProcessor, audio_path};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One activation of a plugin instance, running on the host's audio thread.
 pub struct Processor<'a, E: Export> {
     pub(crate) shared: &'a Shared<'a, E>,
-    /// The events of the block being processed: those kept from earlier blocks first, then the host's.
+    /// The shell's audio-thread half.
+    pub(crate) processor: ShellProcessorOf<E>,
+    /// The events of the block being processed; capacity fixed at activation, never grown.
     events: Vec<Event>,
-    /// Events the shell has not seen yet: those of blocks and flushes that ran while the main thread held it
-    /// (a state save during playback). The next block that gets the shell runs them first, at its first
-    /// sample, so no note-off and no automation is lost. Same capacity as `events`, never grown.
-    pending: Vec<Event>,
     sample_rate: f64,
-    /// The logic's tail as its last block reported it, for the host's tail queries from any thread.
-    tail: AtomicTail,
     fault_reported: bool,
 }
 
 /// The tail a block's status reported, readable and writable from any thread without a lock: samples, or
 /// [`AtomicTail::INFINITE`] for a logic that asked to be kept alive.
-struct AtomicTail(AtomicU64);
+pub(crate) struct AtomicTail(AtomicU64);
 
 impl AtomicTail {
     const INFINITE: u64 = u64::MAX;
 
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self(AtomicU64::new(0))
     }
 
@@ -46,14 +43,14 @@ impl AtomicTail {
     }
 
     /// Samples of tail, `None` for an endless one.
-    fn load(&self) -> Option<u32> {
+    pub(crate) fn load(&self) -> Option<u32> {
         match self.0.load(Ordering::Relaxed) {
             Self::INFINITE => None,
             samples => Some(samples as u32),
         }
     }
 
-    fn store(&self, status: overdub_abi::ProcessStatus) {
+    pub(crate) fn store(&self, status: overdub_abi::ProcessStatus) {
         self.0.store(Self::encode(status), Ordering::Relaxed);
     }
 }
@@ -66,7 +63,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         audio_config: PluginAudioConfiguration,
     ) -> Result<Self, PluginError> {
         let layout = E::DESCRIPTION.audio;
-        main_thread.activate(ProcessConfig {
+        let processor = main_thread.activate(ProcessConfig {
             sample_rate: audio_config.sample_rate,
             max_block: audio_config.max_frames_count as usize,
             input_channels: layout.inputs as usize,
@@ -74,10 +71,9 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         })?;
         Ok(Self {
             shared,
+            processor,
             events: Vec::with_capacity(EVENTS_PER_BLOCK),
-            pending: Vec::with_capacity(EVENTS_PER_BLOCK),
             sample_rate: audio_config.sample_rate,
-            tail: AtomicTail::new(),
             fault_reported: false,
         })
     }
@@ -88,10 +84,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         mut audio: Audio,
         events: Events,
     ) -> Result<ProcessStatus, PluginError> {
-        // Events kept from earlier blocks go first, at this block's first sample; the host's follow.
         self.events.clear();
-        let room = self.events.capacity();
-        self.events.extend(self.pending.drain(..).take(room).map(|event| Event { time: 0, ..event }));
         events::translate(events.input, &mut self.events);
         let frames = audio.frames_count() as usize;
         let (inputs, outputs) = audio.raw_buffers();
@@ -100,7 +93,8 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
                 (port.data32.cast::<*const f32>(), port.channel_count as usize)
             });
         let Some(output) = outputs.first().filter(|port| !port.data32.is_null()) else {
-            self.keep_events();
+            // No output to write: the automation still lands.
+            params::apply(&mut self.processor, events.input);
             return Ok(ProcessStatus::Continue);
         };
         // SAFETY: CLAP hands the plugin, for the duration of `process`, `channel_count` channel pointers per
@@ -117,24 +111,15 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
                 frames,
             )
         };
-        let Some(mut shell) = self.shared.try_lock() else {
-            for channel in 0..buffer.output_channels() {
-                buffer.output(channel).into_iter().for_each(|out| out.fill(0.0));
-            }
-            self.keep_events();
-            return Ok(ProcessStatus::Continue);
-        };
         let transport = process.transport.map(|t| events::transport(t, self.sample_rate));
         let host = HostBlock {
             events: &self.events,
             transport: transport.as_ref(),
             steady_time: process.steady_time,
         };
-        let (status, _) = audio_path::process_block(&mut *shell, &mut buffer, &host);
-        self.shared.mirror.publish(shell.params());
-        self.tail.store(status);
-        let faulted = shell.fault().is_some();
-        drop(shell);
+        let (status, _) = audio_path::process_block(&mut self.processor, &mut buffer, &host);
+        self.shared.tail.store(status);
+        let faulted = self.processor.is_faulted();
         if faulted && !self.fault_reported {
             self.shared.notices.raise(Notice::Faulted);
         }
@@ -146,15 +131,8 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         })
     }
 
-    fn deactivate(mut self, main_thread: &MainThread<'a, E>) {
-        // Automation kept from blocks that never got the shell still sets its parameters (on the main
-        // thread now, so waiting for the lock is fine); notes end with the activation anyway.
-        if !self.pending.is_empty() {
-            let mut shell = self.shared.lock();
-            params::apply_kept(&mut *shell, &mut self.pending);
-            self.shared.mirror.publish(shell.params());
-        }
-        main_thread.deactivated();
+    fn deactivate(self, main_thread: &MainThread<'a, E>) {
+        main_thread.deactivated(self.processor);
     }
 }
 
@@ -162,25 +140,12 @@ impl<E: Export> Processor<'_, E> {
     /// The logic's tail as the last processed block reported it (none before the first), in samples, `None`
     /// when endless. Lock-free, so a host may ask from any thread, even while a block is processed.
     pub(crate) fn tail(&self) -> Option<u32> {
-        self.tail.load()
+        self.shared.tail.load()
     }
 
-    /// Keeps this block's events for the next block that gets the shell. Real-time safe: the two buffers
-    /// trade places (`events` starts every block cleared).
-    fn keep_events(&mut self) {
-        std::mem::swap(&mut self.events, &mut self.pending);
-    }
-
-    /// A host flush on the audio thread: the kept parameter changes, then `input`'s, set on the shell;
-    /// when the main thread holds the shell, `input` is kept for the next block instead. Real-time safe.
+    /// A host flush on the audio thread: `input`'s parameter changes set on the processor. Real-time safe.
     pub(crate) fn flush_params(&mut self, input: &clack_plugin::events::io::InputEvents<'_>) {
-        let Some(mut shell) = self.shared.try_lock() else {
-            events::translate(input, &mut self.pending);
-            return;
-        };
-        params::apply_kept(&mut *shell, &mut self.pending);
-        params::apply(&mut *shell, input);
-        self.shared.mirror.publish(shell.params());
+        params::apply(&mut self.processor, input);
     }
 }
 

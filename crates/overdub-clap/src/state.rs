@@ -1,9 +1,11 @@
-//! The state extension over the shell's versioned container (magic, version, length, checksum, plugin id,
-//! range-checked values): bytes that are not this plugin's state are an error to the host, and the plugin
-//! keeps running on the values it had.
+//! The state extension over the shell's versioned container (magic, version, length, checksum over every
+//! byte, plugin id, range-checked values): what a host saves is the plugin's settings, read on the main
+//! thread without touching the audio thread; bytes that are not this plugin's state are an error to the
+//! host, and the plugin keeps running on the values it had.
 
 use crate::main_thread::MainThread;
 use crate::plugin::Export;
+use clack_extensions::log::LogSeverity;
 use clack_extensions::params::ParamRescanFlags;
 use clack_extensions::state::PluginStateImpl;
 use clack_plugin::prelude::PluginError;
@@ -16,7 +18,7 @@ pub(crate) const MAX_STATE_BYTES: u64 = 1 << 30;
 
 impl<E: Export> PluginStateImpl for MainThread<'_, E> {
     fn save(&self, output: &mut OutputStream) -> Result<(), PluginError> {
-        let bytes = self.shared.lock().save_state()?;
+        let bytes = self.shell.borrow().save_state();
         output.write_all(&bytes)?;
         Ok(())
     }
@@ -24,13 +26,21 @@ impl<E: Export> PluginStateImpl for MainThread<'_, E> {
     fn load(&self, input: &mut InputStream) -> Result<(), PluginError> {
         let mut bytes = Vec::new();
         input.take(MAX_STATE_BYTES).read_to_end(&mut bytes)?;
-        let mut shell = self.shared.lock();
-        let before = shell.params().values().to_vec();
-        shell.load_state(&bytes)?;
-        let changed = shell.params().values() != before.as_slice();
-        self.shared.mirror.publish(shell.params());
-        drop(shell);
-        if changed && let Some(params) = &self.host_params {
+        let loaded = self.shell.borrow_mut().load_state(&bytes)?;
+        if loaded.dropped_memory > 0 {
+            self.shared.notices.log(
+                LogSeverity::Warning,
+                &format!(
+                    "overdub: this project was saved by an earlier overdub with the plugin's DSP memory in it \
+                     ({} bytes); its parameter values are restored, the memory was dropped (projects now hold \
+                     settings only)",
+                    loaded.dropped_memory
+                ),
+            );
+        }
+        if loaded.changed
+            && let Some(params) = &self.host_params
+        {
             params.rescan(&self.host, ParamRescanFlags::VALUES);
         }
         Ok(())

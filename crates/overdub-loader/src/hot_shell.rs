@@ -1,41 +1,38 @@
-//! The shell for development: runs a loaded logic library and swaps in each new build.
+//! The shell for development, main-thread half: loads a logic library, follows its rebuilds through the
+//! worker, and hands out the [`HotProcessor`] that switches them in on the audio thread.
 
-use crate::candidate::{Candidate, Change};
-use crate::crossfade::{Alignment, Crossfade, SILENCE};
+use crate::crossfade::Alignment;
 use crate::error::LoadError;
-use crate::events::{ReloadEvent, ReloadTimings, StateOutcome};
+use crate::events::ReloadEvent;
+use crate::hot_processor::{HotProcessor, Parts};
 use crate::instance::Instance;
 use crate::library::LoadedLibrary;
-use crate::link::{Link, NO_TIME, RETIRE_CAPACITY, now_nanos};
-use crate::loader::{LoadOutcome, Loader};
-use crate::prepare::{DEFAULT_CONFIG, prepare, same_plugin, warm_up};
+use crate::loader::Loader;
+use crate::no_logic::NoLogic;
+use crate::prepare::DEFAULT_CONFIG;
+use crate::protocol::{Link, RETIRE_CAPACITY};
 use crate::worker::{self, Worker};
-use overdub_abi::{AudioBuffer, LogicInfo, Message, ProcessStatus};
-use overdub_shell::{AudioBlock, Engine, FaultRecord, HostBlock, ParamSet, ProcessConfig, Shell, ShellError};
+use overdub_abi::LogicInfo;
+use overdub_shell::{
+    AudioBlock, Continuity, ControlCore, Engine, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError,
+    StateLoaded,
+};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use thiserror::Error;
 
-/// Why a reload did not happen; the running code and all state are untouched.
+/// Why a hot shell could not start.
 #[derive(Debug, Error)]
 pub enum ReloadError {
-    /// The new library could not be loaded or verified.
+    /// The library could not be loaded or verified.
     #[error(transparent)]
     Load(#[from] LoadError),
     /// The logic could not be wrapped (it panicked reporting its parameters).
     #[error(transparent)]
     Shell(#[from] ShellError),
-    /// The new build loaded but failed its warm-up or state hand-over.
-    #[error("the new build of {path} was rejected: {reason}")]
-    Rejected {
-        /// The library path.
-        path: PathBuf,
-        /// Why, in words a plugin author can act on.
-        reason: String,
-    },
     /// The file watch could not be set up.
     #[error("cannot watch {path} for new builds: {source}")]
     Watch {
@@ -46,44 +43,27 @@ pub enum ReloadError {
     },
 }
 
-/// A completed reload.
-#[derive(Clone, Debug)]
-pub struct Reloaded {
-    /// The new library.
-    pub library: Arc<LoadedLibrary>,
-    /// What became of the logic's state.
-    pub state: StateOutcome,
-    /// Whether the parameter list changed (a host must rescan it).
-    pub params_changed: bool,
-}
-
-/// What [`HotShell::reload`] did.
-#[derive(Clone, Debug)]
-pub enum ReloadOutcome {
-    /// The library file holds the running bytes: nothing to do.
-    Unchanged,
-    /// The new build runs.
-    Reloaded(Reloaded),
-}
-
 /// How a hot shell follows its library.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct HotOptions {
     /// Length of the crossfade when a new build cannot keep the running state in place (zero: none).
     pub crossfade: Duration,
     /// Where to send reload events.
     pub events: Option<Sender<ReloadEvent>>,
+    /// Called from the worker's thread after events were sent: a host's `request_callback`, so its main
+    /// thread looks at them.
+    pub wake: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// Start without a build when the library cannot be loaded (a project opened after `cargo clean`): the
+    /// shell outputs silence, keeps the saved state it is given, and runs the first build that arrives. The
+    /// reason goes to `events`.
+    pub wait_for_library: bool,
 }
 
 impl Default for HotOptions {
     fn default() -> Self {
-        Self { crossfade: Duration::from_millis(5), events: None }
+        Self { crossfade: Duration::from_millis(5), events: None, wake: None, wait_for_library: false }
     }
 }
-
-/// Blocks a candidate may wait for its steady time before switching anyway (a host whose steady time jumped
-/// back, or an instance the host stopped calling).
-const MAX_WAIT_BLOCKS: u32 = 8;
 
 /// Shell instance numbers, for events.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -91,67 +71,85 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// Runs a logic library and replaces it with each new build, carrying parameter values and the logic's state.
 ///
 /// Built with [`HotShell::watch`], new builds are detected, loaded, warmed up and prepared on a worker thread
-/// and switched in by [`Shell::process`] at a block boundary without waiting, allocating or locking. Built
-/// with [`HotShell::load`], it reloads only when [`HotShell::reload`] is called.
+/// and switched in by the [`HotProcessor`] at a block boundary without waiting, allocating or locking. Built
+/// with [`HotShell::load`], it runs the one build it loaded.
 pub struct HotShell {
-    loader: Loader,
-    library: Arc<LoadedLibrary>,
-    engine: Engine<Instance>,
+    path: PathBuf,
+    core: ControlCore<Instance>,
     link: Arc<Link>,
-    retire: rtrb::Producer<Box<Candidate>>,
-    /// A candidate taken from the slot, waiting for its steady time.
-    waiting: Option<Box<Candidate>>,
-    waited: u32,
-    /// The previous build still sounding through a crossfade.
-    fading: Option<(Box<Candidate>, Crossfade)>,
-    /// A retired candidate the queue had no room for yet.
-    unretired: Option<Box<Candidate>>,
-    scratch: AudioBlock,
-    align: Alignment,
-    crossfade: Duration,
+    /// While inactive: the build the engine runs, and the processor's parts.
+    library: Option<Arc<LoadedLibrary>>,
+    parts: Option<Parts>,
     worker: Option<Arc<Worker>>,
 }
 
 impl HotShell {
-    /// Loads the library at `path` and creates the logic; reloads happen on [`HotShell::reload`].
+    /// Loads the library at `path` and creates the logic; it runs that build only.
     pub fn load(path: impl Into<PathBuf>) -> Result<Self, ReloadError> {
-        Self::open(path.into(), HotOptions::default())
+        let path = path.into();
+        let library = Loader::new(&path).load()?;
+        Self::assemble(path, Some(library), HotOptions::default())
     }
 
-    /// Loads the library at `path`, creates the logic, and follows every new build written there from now on.
+    /// Loads the library at `path` (or, with [`HotOptions::wait_for_library`], waits for one), creates the
+    /// logic, and follows every new build written there from now on.
     pub fn watch(path: impl Into<PathBuf>, options: HotOptions) -> Result<Self, ReloadError> {
-        let mut shell = Self::open(path.into(), options)?;
-        let worker = worker::attach(shell.loader.path(), &shell.link, &shell.library)
-            .map_err(|source| ReloadError::Watch { path: shell.loader.path().to_owned(), source })?;
+        let path = path.into();
+        let (library, reason) = match Loader::new(&path).load() {
+            Ok(library) => (Some(library), None),
+            Err(error) if options.wait_for_library => (None, Some(error)),
+            Err(error) => return Err(error.into()),
+        };
+        let mut shell = Self::assemble(path, library, options)?;
+        let worker = worker::attach(&shell.path, &shell.link, shell.library.as_ref())
+            .map_err(|source| ReloadError::Watch { path: shell.path.clone(), source })?;
         shell.worker = Some(worker);
+        if let Some(reason) = reason {
+            let path = shell.path.clone();
+            shell.link.emit(match reason {
+                LoadError::Missing { .. } => ReloadEvent::Removed { path },
+                other => ReloadEvent::Rejected { path, reason: other.to_string() },
+            });
+        }
         Ok(shell)
     }
 
-    fn open(path: PathBuf, options: HotOptions) -> Result<Self, ReloadError> {
-        let mut loader = Loader::new(path);
-        let library = loader.load()?;
-        let engine = Engine::new(library.create()?)?;
-        library.remember_info(*engine.info());
+    fn assemble(
+        path: PathBuf,
+        library: Option<Arc<LoadedLibrary>>,
+        options: HotOptions,
+    ) -> Result<Self, ReloadError> {
+        let engine = match &library {
+            Some(library) => {
+                let engine = Engine::new(library.create()?)?;
+                library.remember_info(*engine.info());
+                engine
+            }
+            None => Engine::new(Instance::new(Box::new(NoLogic)))?,
+        };
+        let core = ControlCore::new(engine);
         let (retire, retired) = rtrb::RingBuffer::new(RETIRE_CAPACITY);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        let link = Arc::new(Link::new(id, Arc::clone(&library), retired));
-        link.control().events = options.events;
+        let link = Arc::new(Link::new(id, library.clone(), Arc::clone(core.shared()), retired));
+        {
+            let mut control = link.control();
+            control.events = options.events;
+            control.wake = options.wake;
+        }
         let config = DEFAULT_CONFIG;
-        Ok(Self {
-            loader,
-            library,
-            engine,
-            link,
+        let parts = Parts {
+            link: Arc::clone(&link),
             retire,
             waiting: None,
             waited: 0,
             fading: None,
+            fade_started: 0,
             unretired: None,
             scratch: AudioBlock::new(config.input_channels, config.output_channels, config.max_block),
             align: Alignment::new(config.output_channels),
             crossfade: options.crossfade,
-            worker: None,
-        })
+        };
+        Ok(Self { path, core, link, library, parts: Some(parts), worker: None })
     }
 
     /// Identifies this shell in reload events.
@@ -159,270 +157,108 @@ impl HotShell {
         self.link.id
     }
 
-    /// The running library.
-    pub fn library(&self) -> &Arc<LoadedLibrary> {
-        &self.library
+    /// The build running, as far as this control knows (the worker's latest, while active).
+    pub fn library(&self) -> Option<Arc<LoadedLibrary>> {
+        self.link.control().library.clone()
     }
 
     /// The library path.
     pub fn path(&self) -> &Path {
-        self.loader.path()
+        &self.path
     }
 
-    /// The engine, for callers that need more than the [`Shell`] interface.
-    pub fn engine_mut(&mut self) -> &mut Engine<Instance> {
-        &mut self.engine
+    /// Whether the shell has had no build yet (the control has seen none run).
+    fn waiting_for_first_build(&self) -> bool {
+        self.core.info().id.is_empty()
     }
 
-    /// Loads the library again now if its bytes changed, warms the new build up and swaps it in: parameter
-    /// values carry over by id, the logic's state in place or through its save/load. On any error the running
-    /// build keeps running, untouched.
-    pub fn reload(&mut self) -> Result<ReloadOutcome, ReloadError> {
-        let started = Instant::now();
-        let library = match self.loader.load_if_changed(Some(self.library.hash()))? {
-            LoadOutcome::Unchanged => return Ok(ReloadOutcome::Unchanged),
-            LoadOutcome::Loaded(library) => library,
-        };
-        let rejected = |reason| ReloadError::Rejected { path: self.loader.path().to_owned(), reason };
-        let config = self.engine.config();
-        let info = warm_up(&library, config.unwrap_or(DEFAULT_CONFIG))
-            .and_then(|info| same_plugin(&self.library, info))
-            .map_err(&rejected)?;
-        let timings = ReloadTimings { load: started.elapsed(), ..ReloadTimings::default() };
-        let engine = &mut self.engine;
-        let mut state = || engine.save_logic_state().map_err(|e| e.to_string());
-        let candidate =
-            prepare(&library, info, &self.library, true, config, &mut state, timings).map_err(&rejected)?;
-        self.end_fade();
-        let (state, params_changed) = (candidate.state.clone(), candidate.params_changed);
-        self.switch(Box::new(candidate));
-        self.link.control().library = Arc::clone(&library);
-        self.service();
-        Ok(ReloadOutcome::Reloaded(Reloaded { library, state, params_changed }))
-    }
-
-    /// Answers the worker's request for a state snapshot, if one is waiting. Real-time safe: the state is
-    /// written into the request's own buffer, never grown.
-    fn answer_snapshot(&mut self) {
-        let Some(mut request) = self.link.snapshot_request.take() else { return };
-        request.outcome = self
-            .engine
-            .save_logic_state_bounded(&mut request.bytes)
-            .map_err(|_| Message::from("the running build is faulted; its state cannot be saved"));
-        // The worker empties the reply slot before every request, so nothing is displaced; if something were,
-        // leaking it beats freeing memory on the audio thread.
-        let _ = self.link.snapshot_reply.put(request).map(std::mem::forget);
-    }
-
-    /// Takes a published candidate and switches to it when its time has come. Real-time safe.
-    fn take_candidate(&mut self, steady_time: Option<u64>) {
-        if self.waiting.is_none() {
-            self.waiting = self.link.pending.take();
-            self.waited = 0;
-        }
-        let Some(candidate) = &self.waiting else { return };
-        let due = match steady_time {
-            Some(time) if candidate.swap_at != NO_TIME => time >= candidate.swap_at,
-            _ => true,
-        };
-        // Retire room first: the switch hands back the old build.
-        self.flush_unretired();
-        let blocked = self.fading.is_some() || self.unretired.is_some();
-        if (!due && self.waited < MAX_WAIT_BLOCKS) || blocked {
-            self.waited += 1;
-            return;
-        }
-        if let Some(candidate) = self.waiting.take() {
-            self.switch(candidate);
-        }
-    }
-
-    /// Switches to `candidate`: adopts the running state or replaces the engine, then hands the candidate,
-    /// now holding the old build, back to the worker (after a crossfade when there is one). Real-time safe.
-    fn switch(&mut self, mut candidate: Box<Candidate>) {
-        candidate.swapped_at = now_nanos();
-        match &mut candidate.change {
-            Change::Adopt { info, params } => {
-                // Checked again here: the shell may run another build than the one this was prepared against.
-                if !candidate.library.can_adopt_from(&self.library) {
-                    candidate.refused = true;
-                    return self.retire(candidate);
-                }
-                // SAFETY: the running instance was made (or last adopted) by `self.library`, whose fingerprint
-                // was just checked equal to the new library's and non-zero, which is `adopt_by`'s contract.
-                unsafe { self.engine.logic_mut().adopt_by(candidate.library.adopt_fn()) };
-                self.engine.swap_code(info, params);
-            }
-            Change::Replace { engine } if engine.config() != self.engine.config() => {
-                // Prepared for an activation the host has since replaced: prepare it again.
-                candidate.refused = true;
-                return self.retire(candidate);
-            }
-            Change::Replace { engine } => {
-                let old_latency = self.engine.latency();
-                self.engine.switch_to(engine);
-                candidate.crossfaded = self.crossfade_frames() > 0;
-                self.align.start(old_latency, self.engine.latency());
-            }
-        }
-        std::mem::swap(&mut self.library, &mut candidate.library);
-        if candidate.crossfaded {
-            let frames = self.crossfade_frames();
-            self.fading = Some((candidate, Crossfade::new(frames)));
-        } else {
-            self.retire(candidate);
-        }
-    }
-
-    fn crossfade_frames(&self) -> usize {
-        self.engine.config().map_or(0, |config| (self.crossfade.as_secs_f64() * config.sample_rate) as usize)
-    }
-
-    /// Hands a finished candidate to the worker; if the queue is full, keeps it until there is room.
-    fn retire(&mut self, candidate: Box<Candidate>) {
-        if let Err(rtrb::PushError::Full(candidate)) = self.retire.push(candidate) {
-            self.unretired = Some(candidate);
-        }
-    }
-
-    fn flush_unretired(&mut self) {
-        if let Some(candidate) = self.unretired.take() {
-            self.retire(candidate);
-        }
-    }
-
-    /// Stops a crossfade at once (a new activation or a manual reload).
-    fn end_fade(&mut self) {
-        if let Some((candidate, _)) = self.fading.take() {
-            self.retire(candidate);
-        }
-    }
-
-    /// Runs the previous build beside the new one for this block and mixes its output in. `inputs_saved`
-    /// holds this block's input, copied before the new build processed in place.
-    fn crossfade_block(&mut self, buffer: &mut AudioBuffer<'_>, host: &HostBlock<'_>) {
-        let Some((candidate, fade)) = &mut self.fading else { return };
-        let Change::Replace { engine: old } = &mut candidate.change else { return };
-        let frames = buffer.frames();
-        old.process(&mut self.scratch.buffer(frames), host);
-        let mut peak = 0.0f32;
-        for channel in 0..buffer.output_channels().min(self.scratch.output_count()) {
-            self.align.delay(channel, &mut self.scratch.output_mut(channel)[..frames]);
-            let old_out = &self.scratch.output(channel)[..frames];
-            if let Some(new_out) = buffer.output(channel) {
-                peak = old_out.iter().chain(new_out.iter()).fold(peak, |p, s| p.max(s.abs()));
-                fade.mix(new_out, old_out);
-            }
-        }
-        fade.advance(frames);
-        self.align.advance(frames);
-        if peak < SILENCE {
-            fade.finish();
-        }
-        if fade.is_done() {
-            self.end_fade();
-        }
-    }
-
-    /// Copies this block's input aside for the previous build during a crossfade.
-    fn save_inputs(&mut self, buffer: &AudioBuffer<'_>) -> bool {
-        let frames = buffer.frames();
-        if self.fading.is_none() {
-            return false;
-        }
-        if frames > self.scratch.capacity() {
-            self.end_fade();
-            return false;
-        }
-        for channel in 0..self.scratch.input_count() {
-            let target = &mut self.scratch.input_mut(channel)[..frames];
-            match buffer.input(channel) {
-                Some(input) => target.copy_from_slice(input),
-                None => target.fill(0.0),
-            }
-        }
-        true
-    }
-
-    /// Tells the worker about a new fault and the logic's allocation count, without allocating.
-    fn report(&mut self) {
-        if let Some(fault) = self.engine.take_new_fault()
-            && let Some(mut record) = self.link.fault_blank.take()
-        {
-            *record = fault;
-            if self.link.fault_report.is_full() {
-                let _ = self.link.fault_blank.put(record).map(std::mem::forget);
-            } else {
-                let _ = self.link.fault_report.put(record).map(std::mem::forget);
-            }
-        }
-        self.link.allocations.store(self.engine.logic_allocations(), Ordering::Relaxed);
-    }
-
-    /// Non-real-time entry points answer a pending snapshot too, so a reload never waits on a shell the host
-    /// has stopped processing.
-    /// Without a worker, the shell drops the builds it retired itself.
-    fn service(&mut self) {
-        self.answer_snapshot();
-        match &self.worker {
-            Some(worker) => worker.wake(),
-            None => {
-                let mut retired = self.link.retired.lock().unwrap_or_else(PoisonError::into_inner);
-                while retired.pop().is_ok() {}
-            }
+    fn wake_worker(&self) {
+        if let Some(worker) = &self.worker {
+            worker.wake();
         }
     }
 }
 
-impl Shell for HotShell {
-    fn info(&self) -> &LogicInfo {
-        self.engine.info()
+impl Drop for HotShell {
+    fn drop(&mut self) {
+        self.link.withdraw();
     }
-    fn params(&self) -> &ParamSet {
-        self.engine.params()
+}
+
+impl Shell for HotShell {
+    type Processor = HotProcessor;
+
+    fn info(&self) -> &LogicInfo {
+        self.core.info()
+    }
+    fn params(&self) -> &SharedParams {
+        self.core.params()
     }
     fn set_param(&mut self, id: u32, value: f64) -> Result<f64, ShellError> {
-        // Real-time safe (a host's parameter flush runs on the audio thread): no wake-up, no draining.
-        self.answer_snapshot();
-        self.engine.set_param(id, value)
+        self.core.set_param(id, value)
     }
-    fn activate(&mut self, config: ProcessConfig) -> Result<(), ShellError> {
-        self.end_fade();
-        self.flush_unretired();
-        self.engine.activate(config)?;
-        if let Some(Change::Replace { engine }) = self.waiting.as_mut().map(|c| &mut c.change) {
-            engine.activate(config)?;
-        }
-        self.scratch = AudioBlock::new(config.input_channels, config.output_channels, config.max_block);
-        self.align = Alignment::new(config.output_channels);
+    fn activate(
+        &mut self,
+        config: ProcessConfig,
+        continuity: Continuity,
+    ) -> Result<HotProcessor, ShellError> {
+        let core = self.core.activate(config, continuity)?;
+        let mut parts = self.parts.take().expect("an inactive shell holds its processor's parts");
+        parts.configure(config);
         self.link.control().config = Some(config);
-        self.service();
-        Ok(())
+        self.link.active.store(true, Ordering::Release);
+        self.wake_worker();
+        Ok(HotProcessor { core, library: self.library.take(), parts })
     }
-    fn process(&mut self, buffer: &mut AudioBuffer<'_>, host: &HostBlock<'_>) -> ProcessStatus {
-        self.answer_snapshot();
-        self.take_candidate(host.steady_time);
-        self.link.steady_time.store(host.steady_time.unwrap_or(NO_TIME), Ordering::Release);
-        let fading = self.save_inputs(buffer);
-        let status = self.engine.process(buffer, host);
-        if fading {
-            self.crossfade_block(buffer, host);
+    fn deactivate(&mut self, mut processor: HotProcessor) {
+        processor.end_fade();
+        if let Some(waiting) = processor.parts.waiting.take()
+            && !self.link.pending.is_full()
+        {
+            // Not switched in yet: the next activation's first block may still take it.
+            drop(self.link.pending.put(waiting));
         }
-        self.report();
-        status
+        self.link.active.store(false, Ordering::Release);
+        self.library = processor.library;
+        self.parts = Some(processor.parts);
+        self.core.deactivate(processor.core);
+        if !self.waiting_for_first_build() {
+            let kept = self.link.control().kept_state.take();
+            if let Some(kept) = kept {
+                // The first build runs now: the settings a host gave while there was none become its own.
+                let _ = self.core.load_state(&kept);
+            }
+        }
+        self.wake_worker();
     }
-    fn save_state(&mut self) -> Result<Vec<u8>, ShellError> {
-        self.service();
-        self.engine.save_state()
+    fn save_state(&self) -> Vec<u8> {
+        if let Some(kept) = &self.link.control().kept_state {
+            return kept.clone();
+        }
+        self.core.save_state()
     }
-    fn load_state(&mut self, bytes: &[u8]) -> Result<(), ShellError> {
-        self.service();
-        self.engine.load_state(bytes)
+    fn load_state(&mut self, bytes: &[u8]) -> Result<StateLoaded, ShellError> {
+        if self.waiting_for_first_build() {
+            // No build to check them against: kept as given, returned by every save, and the first build
+            // starts from them.
+            self.link.control().kept_state = Some(bytes.to_vec());
+            return Ok(StateLoaded::default());
+        }
+        self.core.load_state(bytes)
     }
-    fn latency(&mut self) -> u32 {
-        self.engine.latency()
+    fn latency(&self) -> u32 {
+        self.core.latency()
     }
-    fn fault(&self) -> Option<&FaultRecord> {
-        self.engine.fault()
+    fn take_fault(&mut self) -> Option<FaultRecord> {
+        if self.worker.is_none() {
+            // Nothing else takes the processor's reports.
+            return self.core.take_fault();
+        }
+        if let Some(engine) = self.core.engine_mut()
+            && let Some(fault) = engine.take_new_fault()
+        {
+            return Some(fault);
+        }
+        self.link.control().fault.take()
     }
 }

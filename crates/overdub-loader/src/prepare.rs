@@ -1,12 +1,12 @@
 //! Getting a new build ready off the audio thread: a warm-up run that rejects a broken build before it is
 //! heard, and a candidate that either adopts the running state or carries it over through save/load.
 
-use crate::candidate::{Candidate, Change};
 use crate::events::{ReloadTimings, StateOutcome};
 use crate::instance::Instance;
 use crate::library::LoadedLibrary;
+use crate::protocol::{Candidate, Change, NO_TIME};
 use overdub_abi::{Event, LogicInfo};
-use overdub_shell::{AudioBlock, Engine, HostBlock, ParamSet, ProcessConfig, ShellError};
+use overdub_shell::{AudioBlock, Engine, HostBlock, ParamSet, ProcessConfig, SavedState, ShellError};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -71,8 +71,8 @@ pub(crate) fn warm_up(library: &LoadedLibrary, config: ProcessConfig) -> Result<
 
 /// Passes `info` through when the new build is the same plugin as `running`: a host keys projects,
 /// automation and presets by the plugin's id, so a build with another id is another plugin, not a new build.
-pub(crate) fn same_plugin(running: &LoadedLibrary, info: LogicInfo) -> Result<LogicInfo, String> {
-    match running.info() {
+pub(crate) fn same_plugin(running: Option<&LoadedLibrary>, info: LogicInfo) -> Result<LogicInfo, String> {
+    match running.and_then(LoadedLibrary::info) {
         Some(old) if old.id != info.id => Err(format!(
             "the new build is plugin `{}`, the running one is `{}`: a host would treat it as another \
              plugin, so it is not swapped in (restore the id, or load the new plugin in a new instance)",
@@ -85,45 +85,94 @@ pub(crate) fn same_plugin(running: &LoadedLibrary, info: LogicInfo) -> Result<Lo
 /// Where the running state comes from when it must be migrated.
 pub(crate) type StateSource<'a> = &'a mut dyn FnMut() -> Result<Vec<u8>, String>;
 
-/// Prepares `library` to take over from a shell running `running` at `config`: adopting the running state
-/// in place when `allow_adopt` and the layouts match, otherwise a new instance with the state migrated.
+/// What a new build takes over from.
+pub(crate) enum Predecessor<'a> {
+    /// A running build, whose state is adopted (when `allow_adopt` and the layouts match) or migrated
+    /// through `state`.
+    Running {
+        /// The build the shell runs.
+        library: &'a LoadedLibrary,
+        /// Whether the new build may take the running memory as it is.
+        allow_adopt: bool,
+        /// Where the running state comes from when it must be migrated.
+        state: StateSource<'a>,
+    },
+    /// Nothing yet: the shell has had no build; `kept` is the project state a host gave it meanwhile.
+    Nothing {
+        /// Saved settings to start from.
+        kept: Option<&'a [u8]>,
+    },
+}
+
+/// Prepares `library` to take over from `predecessor` in a shell activated with `config`.
 pub(crate) fn prepare(
     library: &Arc<LoadedLibrary>,
     info: LogicInfo,
-    running: &LoadedLibrary,
-    allow_adopt: bool,
+    predecessor: Predecessor<'_>,
     config: Option<ProcessConfig>,
-    running_state: StateSource<'_>,
     timings: ReloadTimings,
 ) -> Result<Candidate, String> {
     let started = Instant::now();
-    let params_changed = running.info().is_none_or(|old| old.params != info.params);
-    let (change, state) = if allow_adopt && library.can_adopt_from(running) {
-        let change = Change::Adopt { info, params: ParamSet::new(info.params) };
-        (change, StateOutcome::Kept)
-    } else {
+    let new_engine = || -> Result<Box<Engine<Instance>>, String> {
         let mut engine = Box::new(
             Engine::<Instance>::new(library.create().map_err(|e| e.to_string())?).map_err(describe)?,
         );
         if let Some(config) = config {
             engine.activate(config).map_err(describe)?;
         }
-        let state = migrate(&mut engine, running_state)?;
-        (Change::Replace { engine }, state)
+        Ok(engine)
+    };
+    let (change, state, params_changed) = match predecessor {
+        Predecessor::Running { library: running, allow_adopt, state } => {
+            let params_changed = running.info().is_none_or(|old| old.params != info.params);
+            if allow_adopt && library.can_adopt_from(running) {
+                (
+                    Change::Adopt { info, params: ParamSet::new(info.params) },
+                    StateOutcome::Kept,
+                    params_changed,
+                )
+            } else {
+                let mut engine = new_engine()?;
+                let outcome = migrate(&mut engine, state)?;
+                (Change::Replace { engine }, outcome, params_changed)
+            }
+        }
+        Predecessor::Nothing { kept } => {
+            let mut engine = new_engine()?;
+            let outcome = start_from(&mut engine, info, kept);
+            (Change::Replace { engine }, outcome, true)
+        }
     };
     Ok(Candidate {
-        generation: 0,
-        library: Arc::clone(library),
+        library: Some(Arc::clone(library)),
         change,
         state,
         params_changed,
         timings: ReloadTimings { prepare: started.elapsed(), ..timings },
         published_at: 0,
-        swap_at: crate::link::NO_TIME,
-        swapped_at: 0,
-        crossfaded: false,
-        refused: false,
+        swap_at: NO_TIME,
     })
+}
+
+/// The first build of a shell starts from the settings a host gave it while it had no build, when they are
+/// this plugin's.
+fn start_from(engine: &mut Engine<Instance>, info: LogicInfo, kept: Option<&[u8]>) -> StateOutcome {
+    let Some(bytes) = kept else {
+        return StateOutcome::Reset { reason: "the first build: there was nothing to carry".into() };
+    };
+    match SavedState::decode(bytes, info.id) {
+        Ok(saved) => {
+            for (id, value) in saved.params {
+                let _ = engine.set_param(id, value);
+            }
+            StateOutcome::Reset {
+                reason: "the first build: it starts from the project's saved settings".into(),
+            }
+        }
+        Err(error) => StateOutcome::Reset {
+            reason: format!("the first build: the project's saved settings were not taken ({error})"),
+        },
+    }
 }
 
 /// Loads the running build's state into the new engine. The new build refusing the state is a reset (it

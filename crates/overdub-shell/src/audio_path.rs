@@ -5,7 +5,7 @@
 //! a static shell adds nothing to the author's code.
 
 use crate::engine::HostBlock;
-use crate::shell::Shell;
+use crate::shell::ShellProcessor;
 use overdub_abi::{AudioBuffer, ProcessStatus};
 
 /// Flush-to-zero and denormals-are-zero for this thread while alive; the previous mode is restored on drop.
@@ -147,12 +147,12 @@ pub fn sanitize(buffer: &mut AudioBuffer<'_>) -> Sanitized {
 /// Runs one block through a shell the way a host's audio thread should: with denormals flushed, and with the
 /// output sanitised before the host sees it.
 pub fn process_block(
-    shell: &mut impl Shell,
+    processor: &mut impl ShellProcessor,
     buffer: &mut AudioBuffer<'_>,
     host: &HostBlock<'_>,
 ) -> (ProcessStatus, Sanitized) {
     let _flush = DenormalGuard::new();
-    let status = shell.process(buffer, host);
+    let status = processor.process(buffer, host);
     (status, sanitize(buffer))
 }
 

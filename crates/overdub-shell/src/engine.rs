@@ -4,7 +4,6 @@
 use crate::error::ShellError;
 use crate::held::{HELD_NOTES, HeldNotes};
 use crate::params::ParamSet;
-use crate::saved_state::SavedState;
 use overdub_abi::{
     AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues,
     ProcessBlock, ProcessStatus, StateSink, Transport,
@@ -148,6 +147,11 @@ where
     /// Parameter list and values.
     pub fn params(&self) -> &ParamSet {
         &self.params
+    }
+
+    /// Parameter list and values, for the shell that owns them.
+    pub fn params_mut(&mut self) -> &mut ParamSet {
+        &mut self.params
     }
 
     /// The configuration of the last successful activation.
@@ -352,31 +356,6 @@ where
             .load_state(bytes)
             .map_err(|fault| self.record_fault("load_state", fault))?
             .map_err(ShellError::LogicState)
-    }
-
-    /// Parameter values and logic state in the versioned container.
-    pub fn save_state(&mut self) -> Result<Vec<u8>, ShellError> {
-        let logic = self.save_logic_state()?;
-        let params = self
-            .params
-            .infos()
-            .iter()
-            .zip(self.params.values())
-            .map(|(info, &value)| (info.id, value))
-            .collect();
-        Ok(SavedState { plugin_id: self.info.id.to_owned(), params, logic }.encode())
-    }
-
-    /// Restores a container written by [`Engine::save_state`]. Bytes that are not a valid state for this
-    /// plugin change nothing; parameters absent from the state return to their defaults.
-    pub fn load_state(&mut self, bytes: &[u8]) -> Result<(), ShellError> {
-        let saved = SavedState::decode(bytes, self.info.id)?;
-        self.load_logic_state(&saved.logic)?;
-        self.params.reset_to_defaults();
-        for (id, value) in saved.params {
-            self.params.set_by_id(id, value);
-        }
-        Ok(())
     }
 
     /// Switches to `next`, an engine prepared off the audio thread with a new build: afterwards `self` runs

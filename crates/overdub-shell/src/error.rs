@@ -29,6 +29,9 @@ pub enum ShellError {
     /// The logic's `load_state` refused its bytes; parameter values were not changed.
     #[error("the logic refused its saved state: {0}")]
     LogicState(StateError),
+    /// The shell is active already: its processor was handed out and not handed back.
+    #[error("the plugin is active already; deactivate it first")]
+    AlreadyActive,
     /// No parameter has this id.
     #[error("no parameter has id {0}")]
     UnknownParam(u32),

@@ -11,6 +11,8 @@ pub struct ParamSet {
     infos: Vec<ParamInfo>,
     values: Vec<f64>,
     by_id: Vec<(u32, usize)>,
+    /// Which values changed since [`ParamSet::drain_touched`] last ran, for publishing them.
+    touched: Vec<bool>,
 }
 
 impl ParamSet {
@@ -18,7 +20,12 @@ impl ParamSet {
     pub fn new(infos: &[ParamInfo]) -> Self {
         let mut by_id: Vec<(u32, usize)> = infos.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         by_id.sort_unstable();
-        Self { infos: infos.to_vec(), values: infos.iter().map(|p| p.constrain(p.default)).collect(), by_id }
+        Self {
+            infos: infos.to_vec(),
+            values: infos.iter().map(|p| p.constrain(p.default)).collect(),
+            by_id,
+            touched: vec![false; infos.len()],
+        }
     }
 
     /// The parameters, in the logic's order.
@@ -40,7 +47,22 @@ impl ParamSet {
     pub fn set(&mut self, index: usize, value: f64) -> f64 {
         let value = self.infos[index].constrain(value);
         self.values[index] = value;
+        self.touched[index] = true;
         value
+    }
+
+    /// Calls `f` with the id and value of every parameter set since the last call. Real-time safe.
+    pub fn drain_touched(&mut self, mut f: impl FnMut(u32, f64)) {
+        for index in 0..self.infos.len() {
+            if std::mem::take(&mut self.touched[index]) {
+                f(self.infos[index].id, self.values[index]);
+            }
+        }
+    }
+
+    /// Forgets which values were set: they were just taken from where they would be published.
+    pub fn clear_touched(&mut self) {
+        self.touched.fill(false);
     }
 
     /// Sets the parameter with this id, constrained; returns its index and the stored value (`None`: no
@@ -61,8 +83,9 @@ impl ParamSet {
 
     /// Every value back to its default.
     pub fn reset_to_defaults(&mut self) {
-        for (value, info) in self.values.iter_mut().zip(&self.infos) {
-            *value = info.constrain(info.default);
+        for index in 0..self.infos.len() {
+            let default = self.infos[index].default;
+            self.set(index, default);
         }
     }
 }

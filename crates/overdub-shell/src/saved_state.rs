@@ -1,4 +1,9 @@
-//! The container a shell saves into a project: parameter values by id plus the logic's own bytes.
+//! The container a shell saves into a project: the plugin's settings, its parameter values by id.
+//!
+//! A project holds what the user set, never the DSP memory (delay lines, voices): that is carried across
+//! reloads only, so a saved project is small, saving it never touches the audio thread, and reopening it
+//! does not replay echoes from when it was saved. Projects from overdub before format 3 also hold that
+//! memory; they still load, their parameter values restored and the memory dropped (and said so).
 //!
 //! Hosts hand back whatever bytes a project holds, including another plugin's, a truncated file or noise.
 //! The container carries a magic, a format version, its length and a checksum over every other byte, and the
@@ -8,22 +13,24 @@ use thiserror::Error;
 
 const MAGIC: &[u8; 8] = b"OVERDUB\0";
 /// The container format this build writes; it reads this and every earlier one.
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
+/// The last format that carried the logic's DSP memory after the parameters.
+const WITH_MEMORY_VERSION: u16 = 2;
 /// The first format, whose checksum covered the body only (its header fields are checked one by one).
 const BODY_CHECKSUM_VERSION: u16 = 1;
 const HEADER_LEN: usize = 8 + 2 + 2 + 4 + 4;
 /// Where the checksum sits in the header: it covers everything before and after it.
 const CHECKSUM_AT: usize = HEADER_LEN - 4;
 
-/// Parameter values and logic state, as saved.
+/// A plugin's settings, as saved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SavedState {
     /// The plugin's id (`LogicInfo::id`, from its `[package.metadata.overdub]`).
     pub plugin_id: String,
     /// `(id, plain value)` for every parameter.
     pub params: Vec<(u32, f64)>,
-    /// What the logic's `save_state` wrote.
-    pub logic: Vec<u8>,
+    /// Bytes of DSP memory an older overdub saved in the project, which are not loaded (0 for format 3).
+    pub dropped_memory: usize,
 }
 
 /// Why bytes are not a state this plugin can load.
@@ -89,8 +96,7 @@ pub enum StateFormatError {
 impl SavedState {
     /// The container bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let mut body =
-            Vec::with_capacity(16 + self.plugin_id.len() + self.params.len() * 12 + self.logic.len());
+        let mut body = Vec::with_capacity(8 + self.plugin_id.len() + self.params.len() * 12);
         body.extend_from_slice(&(self.plugin_id.len() as u32).to_le_bytes());
         body.extend_from_slice(self.plugin_id.as_bytes());
         body.extend_from_slice(&(self.params.len() as u32).to_le_bytes());
@@ -98,8 +104,6 @@ impl SavedState {
             body.extend_from_slice(&id.to_le_bytes());
             body.extend_from_slice(&value.to_le_bytes());
         }
-        body.extend_from_slice(&(self.logic.len() as u64).to_le_bytes());
-        body.extend_from_slice(&self.logic);
 
         let mut out = Vec::with_capacity(HEADER_LEN + body.len());
         out.extend_from_slice(MAGIC);
@@ -175,13 +179,17 @@ impl SavedState {
             }
             params.push((id, value));
         }
-        let logic_len = usize::try_from(cursor.u64()?)
-            .map_err(|_| StateFormatError::Malformed("logic state length overflows"))?;
-        let logic = cursor.take(logic_len)?.to_vec();
+        let dropped_memory = if version <= WITH_MEMORY_VERSION {
+            let len = usize::try_from(cursor.u64()?)
+                .map_err(|_| StateFormatError::Malformed("logic state length overflows"))?;
+            cursor.take(len)?.len()
+        } else {
+            0
+        };
         if cursor.remaining() != 0 {
-            return Err(StateFormatError::Malformed("bytes after the logic state"));
+            return Err(StateFormatError::Malformed("bytes after the parameters"));
         }
-        Ok(Self { plugin_id: found.to_owned(), params, logic })
+        Ok(Self { plugin_id: found.to_owned(), params, dropped_memory })
     }
 }
 
@@ -231,8 +239,25 @@ mod tests {
         SavedState {
             plugin_id: "com.example.delay".into(),
             params: vec![(1, 0.5), (7, -12.0)],
-            logic: vec![1, 2, 3, 4, 5],
+            dropped_memory: 0,
         }
+    }
+
+    /// The sample as an older overdub saved it: in `version`, with `memory` after the parameters.
+    fn legacy(version: u16, memory: &[u8]) -> Vec<u8> {
+        let v3 = sample().encode();
+        let mut body = v3[HEADER_LEN..].to_vec();
+        body.extend_from_slice(&(memory.len() as u64).to_le_bytes());
+        body.extend_from_slice(memory);
+        let mut out = v3[..8].to_vec();
+        out.extend_from_slice(&version.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        let crc =
+            if version == BODY_CHECKSUM_VERSION { crc32fast::hash(&body) } else { checksum(&out, &body) };
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&body);
+        out
     }
 
     #[test]
@@ -291,14 +316,21 @@ mod tests {
         );
     }
 
-    /// A project saved by the first format (checksum over the body only) still loads.
+    /// Projects saved by formats 1 and 2 (which held the DSP memory) still load their parameter values; the
+    /// memory is dropped and counted.
     #[test]
-    fn the_first_format_still_loads() {
-        let mut bytes = sample().encode();
-        bytes[8..10].copy_from_slice(&BODY_CHECKSUM_VERSION.to_le_bytes());
-        let body_crc = crc32fast::hash(&bytes[HEADER_LEN..]);
-        bytes[CHECKSUM_AT..HEADER_LEN].copy_from_slice(&body_crc.to_le_bytes());
-        assert_eq!(SavedState::decode(&bytes, "com.example.delay"), Ok(sample()));
+    fn projects_of_the_formats_with_memory_load_their_values_and_drop_the_memory() {
+        for version in [BODY_CHECKSUM_VERSION, WITH_MEMORY_VERSION] {
+            let decoded = SavedState::decode(&legacy(version, &[7; 300]), "com.example.delay").unwrap();
+            assert_eq!(decoded.params, sample().params, "format {version}");
+            assert_eq!(decoded.dropped_memory, 300, "format {version}");
+        }
+    }
+
+    #[test]
+    fn a_project_holds_no_memory() {
+        let bytes = sample().encode();
+        assert_eq!(bytes.len(), HEADER_LEN + 4 + "com.example.delay".len() + 4 + 2 * 12);
     }
 
     #[test]
@@ -317,7 +349,7 @@ mod tests {
         bytes[8..10].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
         assert!(matches!(
             SavedState::decode(&bytes, "com.example.delay"),
-            Err(StateFormatError::NewerFormat { found: 3, .. })
+            Err(StateFormatError::NewerFormat { found: 4, .. })
         ));
     }
 

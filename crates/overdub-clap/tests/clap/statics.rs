@@ -131,12 +131,15 @@ fn delay_with_history(plugin: &mut Plugin) -> Running {
     running
 }
 
+/// A project holds the delay's settings, not its delay line: it stays small, and reopening it does not
+/// replay the echoes that were ringing when it was saved.
 #[test]
-fn delay_state_restores_into_a_fresh_instance_with_identical_output() {
+fn delay_settings_restore_into_a_fresh_instance_without_the_echoes_of_the_save() {
     let path = static_plugin("delay");
     let mut original = Plugin::load(&path);
     let mut a = delay_with_history(&mut original);
     let state = original.save();
+    assert!(state.len() < 1024, "settings only, no delay line: {} bytes", state.len());
     let mut restored = Plugin::load(&path);
     let mut b = restored.start(48_000.0, 128, 2, 2);
     restored.load_state(&state).expect("load state");
@@ -145,12 +148,15 @@ fn delay_state_restores_into_a_fresh_instance_with_identical_output() {
         running.inputs.iter_mut().for_each(|c| c.fill(0.0));
     }
     let none = EventBuffer::new();
+    let (mut echoes, mut replayed) = (0.0f32, 0.0f32);
     for _ in 0..8 {
         a.process(128, &none);
         b.process(128, &none);
-        assert_eq!(a.outputs, b.outputs, "the echoes continue identically");
+        echoes = a.outputs[0].iter().fold(echoes, |m, s| m.max(s.abs()));
+        replayed = b.outputs[0].iter().fold(replayed, |m, s| m.max(s.abs()));
     }
-    assert!(a.outputs[0].iter().any(|s| s.abs() > 1e-3), "there are echoes to compare");
+    assert!(echoes > 1e-3, "the original still rings");
+    assert_eq!(replayed, 0.0, "the reopened project starts silent");
     original.stop(a);
     restored.stop(b);
 }

@@ -8,7 +8,7 @@ use crate::error::CliError;
 use crate::{logic, midi, params, wav};
 use indicatif::{ProgressBar, ProgressStyle};
 use overdub_abi::ProcessStatus;
-use overdub_shell::{ProcessConfig, Shell};
+use overdub_shell::{Continuity, ProcessConfig, Shell, ShellProcessor};
 use std::time::Instant;
 
 /// Inputs longer than this many seconds show a progress bar.
@@ -27,17 +27,18 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     params::apply(&mut shell, &args.params)?;
     let channels = input.as_ref().map_or(args.channels, |a| a.channels.len()).max(1);
     let block = args.block.max(1);
-    shell.activate(ProcessConfig {
+    let config = ProcessConfig {
         sample_rate: f64::from(sample_rate),
         max_block: block,
         input_channels: channels,
         output_channels: channels,
-    })?;
+    };
+    let mut processor = shell.activate(config, Continuity::Reset)?;
     let input_frames = input.as_ref().map_or(0, wav::Audio::frames);
     let frames = length(input_frames, notes.as_ref().map(|n| n.length as usize), sample_rate);
     let started = Instant::now();
     let notes = notes.map(|n| NotePlayer::new(n, false));
-    let (output, tail) = render(&mut shell, input.as_ref(), notes, sample_rate, frames, block, channels);
+    let (output, tail) = render(&mut processor, input.as_ref(), notes, sample_rate, frames, block, channels);
     wav::write(&args.output, &output)?;
     let tail_note = match tail {
         RenderedTail::None => String::new(),
@@ -86,10 +87,10 @@ fn tail_left(status: ProcessStatus, rendered: usize, cap: usize) -> usize {
     }
 }
 
-/// Runs `frames` frames of `input` (silence after its end) and `notes` through `shell` in blocks of `block`,
-/// then the tail the logic's status asks for (at most [`INFINITE_TAIL_SECONDS`]).
+/// Runs `frames` frames of `input` (silence after its end) and `notes` through `processor` in blocks of
+/// `block`, then the tail the logic's status asks for (at most [`INFINITE_TAIL_SECONDS`]).
 pub fn render(
-    shell: &mut impl Shell,
+    processor: &mut impl ShellProcessor,
     input: Option<&wav::Audio>,
     notes: Option<NotePlayer>,
     sample_rate: u32,
@@ -125,7 +126,7 @@ pub fn render(
                 _ => target.fill(0.0),
             }
         }
-        let (_, _, status) = runner.run(shell, n);
+        let (_, _, status) = runner.run(processor, n);
         for (channel, out) in output.channels.iter_mut().enumerate() {
             out.extend_from_slice(&runner.output(channel)[..n]);
         }

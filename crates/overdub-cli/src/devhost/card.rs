@@ -3,7 +3,7 @@
 
 use super::renderer::Renderer;
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
-use overdub_shell::Shell;
+use overdub_shell::ShellProcessor;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -40,7 +40,7 @@ pub struct CardStream {
 impl Card {
     /// Builds and starts the stream, then hands the renderer to its callback through a wait-free queue; on
     /// failure the renderer comes back.
-    pub fn play<S: Shell + 'static>(
+    pub fn play<S: ShellProcessor + 'static>(
         &self,
         sample_rate: u32,
         renderer: Renderer<S>,

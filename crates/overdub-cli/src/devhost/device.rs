@@ -4,7 +4,7 @@
 #[cfg(feature = "sound-card")]
 use super::card::{Card, CardStream};
 use super::renderer::Renderer;
-use overdub_shell::Shell;
+use overdub_shell::ShellProcessor;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -93,7 +93,7 @@ impl Output {
 
     /// Starts playing: the renderer runs on the device's callback or the null device's thread. When the sound
     /// card refuses the stream, the null device takes over and [`Playing::description`] says so.
-    pub fn start<S: Shell + 'static>(self, renderer: Renderer<S>, max_block: usize) -> Playing {
+    pub fn start<S: ShellProcessor + 'static>(self, renderer: Renderer<S>, max_block: usize) -> Playing {
         match self.target {
             Target::Null { .. } => Playing::null(renderer, self.sample_rate, max_block, self.description),
             #[cfg(feature = "sound-card")]
@@ -128,7 +128,7 @@ enum Kind {
 }
 
 impl Playing {
-    fn null<S: Shell + 'static>(
+    fn null<S: ShellProcessor + 'static>(
         mut renderer: Renderer<S>,
         sample_rate: u32,
         max_block: usize,
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn dropping_the_null_device_stops_its_thread_and_drops_the_renderer() {
-        let renderer = Renderer::new(test_logic::shell(64), 2, 64, Signal::Silence, 48_000.0, None, None);
+        let renderer = Renderer::new(test_logic::processor(64), 2, 64, Signal::Silence, 48_000.0, None, None);
         let shared = renderer.shared();
         let playing = Output::choose(DeviceRequest::Null).start(renderer, 64);
         let started = Instant::now();

@@ -7,7 +7,7 @@ use super::notes::NotePlayer;
 use super::signals::{Signal, SignalSource};
 use overdub_abi::{Event, ProcessStatus};
 use overdub_shell::audio_path::{self, Sanitized};
-use overdub_shell::{AudioBlock, HostBlock, Shell};
+use overdub_shell::{AudioBlock, HostBlock, ShellProcessor};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -84,16 +84,21 @@ impl BlockRunner {
         self.block.output(channel)
     }
 
-    /// Runs the next `frames` frames (clamped to `max_block`) of the inputs and the notes through `shell`;
-    /// returns the frames run, the output samples the audio path replaced, and the logic's status.
-    pub fn run(&mut self, shell: &mut impl Shell, frames: usize) -> (usize, Sanitized, ProcessStatus) {
+    /// Runs the next `frames` frames (clamped to `max_block`) of the inputs and the notes through
+    /// `processor`; returns the frames run, the output samples the audio path replaced, and the logic's
+    /// status.
+    pub fn run(
+        &mut self,
+        processor: &mut impl ShellProcessor,
+        frames: usize,
+    ) -> (usize, Sanitized, ProcessStatus) {
         let frames = frames.min(self.max_block);
         self.events.clear();
         if let Some(notes) = &mut self.notes {
             notes.fill(frames, &mut self.events);
         }
         let (status, sanitized) = audio_path::process_block(
-            shell,
+            processor,
             &mut self.block.buffer(frames),
             &HostBlock::events(&self.events),
         );
@@ -114,7 +119,7 @@ pub struct Renderer<S> {
     fade_step: f32,
 }
 
-impl<S: Shell> Renderer<S> {
+impl<S: ShellProcessor> Renderer<S> {
     /// Runs `shell` (already activated for `channels` in and out and `max_block`) on `signal` and `notes`;
     /// `recorder`, when given, receives the output interleaved (samples that do not fit are dropped).
     ///
@@ -239,7 +244,7 @@ impl<S> Renderer<S> {
 
 /// Identifies the running code without allocating: the logic's id string lives in its library, so its address
 /// changes exactly when another build takes over.
-fn code_identity(shell: &impl Shell) -> usize {
+fn code_identity(shell: &impl ShellProcessor) -> usize {
     shell.info().id.as_ptr() as usize
 }
 
@@ -248,8 +253,16 @@ mod tests {
     use super::*;
     use crate::devhost::test_logic;
 
-    fn renderer(max_block: usize) -> Renderer<impl Shell> {
-        Renderer::new(test_logic::shell(max_block), 2, max_block, Signal::Sine(440.0), 48_000.0, None, None)
+    fn renderer(max_block: usize) -> Renderer<impl ShellProcessor> {
+        Renderer::new(
+            test_logic::processor(max_block),
+            2,
+            max_block,
+            Signal::Sine(440.0),
+            48_000.0,
+            None,
+            None,
+        )
     }
 
     #[test]

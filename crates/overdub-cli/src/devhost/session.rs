@@ -11,7 +11,7 @@ use crate::logic_crate::LogicCrate;
 use crate::midi::{self, Sequence};
 use crate::report::DevEvent;
 use overdub_loader::{HotOptions, HotShell};
-use overdub_shell::{ProcessConfig, Shell};
+use overdub_shell::{Continuity, ProcessConfig, Shell};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -71,7 +71,10 @@ pub struct Session {
     pub recording: Option<rtrb::Consumer<f32>>,
     /// The library running.
     pub library: PathBuf,
+    /// Declared (so dropped) before the shell's control: the audio stops before the control goes.
     playing: Playing,
+    /// The shell's main-thread half: keeps the reload worker running.
+    shell: HotShell,
     watcher: SourceWatcher,
     forwarder: JoinHandle<()>,
 }
@@ -103,7 +106,8 @@ impl Session {
             HotShell::watch(&built.library, hot_options).map_err(|e| CliError::Load(e.to_string()))?;
         crate::params::apply(&mut shell, &options.params)?;
         let block = options.block.max(1);
-        shell.activate(ProcessConfig::stereo(f64::from(sample_rate), block))?;
+        let processor =
+            shell.activate(ProcessConfig::stereo(f64::from(sample_rate), block), Continuity::Reset)?;
         let (producer, recording) = if options.record_seconds > 0.0 {
             let capacity = (options.record_seconds * f64::from(sample_rate)) as usize * CHANNELS;
             let (producer, consumer) = rtrb::RingBuffer::new(capacity.max(1));
@@ -112,7 +116,7 @@ impl Session {
             (None, None)
         };
         let renderer = Renderer::new(
-            shell,
+            processor,
             CHANNELS,
             block,
             options.signal,
@@ -141,6 +145,7 @@ impl Session {
             recording,
             library: built.library,
             playing,
+            shell,
             watcher,
             forwarder,
         })
@@ -161,6 +166,8 @@ impl Session {
     /// A session dropped without this still stops its audio.
     pub fn stop(self) {
         self.playing.stop();
+        // The control after the audio: dropping it withdraws its reload events, which ends the relay.
+        drop(self.shell);
         self.watcher.stop();
         // The shell held the last reload sender: the relay has seen the end of its channel.
         let _ = self.forwarder.join();

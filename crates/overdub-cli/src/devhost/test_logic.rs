@@ -1,7 +1,7 @@
 //! A compiled-in logic for the dev host's unit tests: it leaves the audio to the shell.
 
 use overdub::{DspState, Identified, Identity, PluginLogic, Process, ProcessStatus};
-use overdub_shell::{ProcessConfig, Shell, StaticShell};
+use overdub_shell::{Continuity, ProcessConfig, Shell, StaticProcessor, StaticShell};
 
 /// Processes nothing itself.
 #[derive(DspState)]
@@ -23,9 +23,10 @@ impl PluginLogic for Through {
     }
 }
 
-/// A shell running [`Through`], activated for stereo blocks of at most `max_block`.
-pub(crate) fn shell(max_block: usize) -> StaticShell<Through> {
+/// A processor running [`Through`], activated for stereo blocks of at most `max_block`.
+pub(crate) fn processor(max_block: usize) -> StaticProcessor<Through> {
     let mut shell = StaticShell::<Through>::new().expect("the logic is created");
-    shell.activate(ProcessConfig::stereo(48_000.0, max_block)).expect("the logic activates");
     shell
+        .activate(ProcessConfig::stereo(48_000.0, max_block), Continuity::Reset)
+        .expect("the logic activates")
 }

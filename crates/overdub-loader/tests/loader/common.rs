@@ -1,5 +1,5 @@
-use overdub_loader::HotShell;
-use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
+use overdub_loader::{HotProcessor, HotShell};
+use overdub_shell::{AudioBlock, Continuity, HostBlock, ProcessConfig, Shell, ShellProcessor};
 use overdub_testkit::{fixture, install_like_linker};
 use std::path::PathBuf;
 
@@ -37,11 +37,25 @@ impl Workspace {
         install_like_linker(&fixture(fixture_name), &self.library);
     }
 
-    pub fn hot_shell(&self) -> HotShell {
+    /// A shell of the library, loaded (no watching) and activated.
+    pub fn hot_shell(&self) -> (HotShell, HotProcessor) {
         let mut shell = HotShell::load(&self.library).expect("the fixture loads");
-        shell.activate(ProcessConfig::stereo(48_000.0, BLOCK)).expect("activate");
-        shell
+        let processor = shell.activate(config(), Continuity::Reset).expect("activate");
+        (shell, processor)
     }
+}
+
+/// How the tests activate: stereo blocks of [`BLOCK`] at 48 kHz.
+pub fn config() -> ProcessConfig {
+    ProcessConfig::stereo(48_000.0, BLOCK)
+}
+
+/// The frames the tone fixture counted, read from its DSP memory (the one field it saves).
+pub fn frames_seen(processor: &mut HotProcessor) -> u64 {
+    let memory = processor.engine_mut().save_logic_state().expect("tone saves its memory");
+    let (field, value) = memory.split_at(memory.len() - 8);
+    assert!(field.ends_with(b"frames_seen\x05"), "a u64 field named frames_seen: {field:?}");
+    u64::from_le_bytes(value.try_into().expect("eight bytes"))
 }
 
 /// A ramp the tests can recognise after any gain and bias.
@@ -50,12 +64,12 @@ pub fn ramp(frames: usize) -> Vec<f32> {
 }
 
 /// Processes one stereo block of `input` (same on both channels); returns the left output.
-pub fn process(shell: &mut impl Shell, input: &[f32]) -> Vec<f32> {
+pub fn process(processor: &mut impl ShellProcessor, input: &[f32]) -> Vec<f32> {
     let mut block = AudioBlock::new(2, 2, input.len());
     block.input_mut(0).copy_from_slice(input);
     block.input_mut(1).copy_from_slice(input);
     let mut buffer = block.buffer(input.len());
-    shell.process(&mut buffer, &HostBlock::default());
+    processor.process(&mut buffer, &HostBlock::default());
     block.output(0).to_vec()
 }
 

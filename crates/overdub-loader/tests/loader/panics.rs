@@ -1,6 +1,7 @@
-use crate::common::{BLOCK, EXPLODE_ID, GAIN_ID, Workspace, assert_samples, process, ramp};
-use overdub_loader::{HotShell, LoadError, ReloadError};
-use overdub_shell::{SavedState, Shell, ShellError};
+use crate::common::{BLOCK, EXPLODE_ID, GAIN_ID, Workspace, process, ramp};
+use crate::player::{Player, sine};
+use overdub_loader::{HotShell, LoadError, ReloadError, ReloadEvent};
+use overdub_shell::Shell;
 
 #[test]
 fn a_panic_in_create_is_reported_with_its_message() {
@@ -15,49 +16,51 @@ fn a_panic_in_create_is_reported_with_its_message() {
 #[test]
 fn a_panic_in_process_faults_the_instance_and_outputs_silence() {
     let ws = Workspace::with("tone");
-    let mut shell = ws.hot_shell();
+    let (mut shell, mut processor) = ws.hot_shell();
     let input = ramp(BLOCK);
-    process(&mut shell, &input);
+    process(&mut processor, &input);
     shell.set_param(EXPLODE_ID, 1.0).unwrap();
-    let out = process(&mut shell, &input);
+    let out = process(&mut processor, &input);
     assert!(out.iter().all(|&s| s == 0.0), "faulted output is silent: {out:?}");
-    let fault = *shell.fault().expect("the panic is recorded");
+    let fault = shell.take_fault().expect("the panic reaches the main thread");
     assert_eq!(fault.call, "process");
     assert!(fault.message.as_str().contains("tone exploded after 64 frames"), "{}", fault.message);
-    assert!(shell.engine_mut().take_new_fault().is_none(), "reported once");
-    assert!(process(&mut shell, &input).iter().all(|&s| s == 0.0));
+    assert!(process(&mut processor, &input).iter().all(|&s| s == 0.0));
+    assert!(shell.take_fault().is_none(), "reported once");
 }
 
 #[test]
-fn a_panic_in_load_state_is_reported_and_the_process_survives() {
+fn a_panic_in_the_new_build_s_load_of_the_old_memory_rejects_it_and_the_old_build_plays_on() {
     let ws = Workspace::with("tone");
-    let mut shell = ws.hot_shell();
-    let poisoned = SavedState {
-        plugin_id: shell.info().id.to_owned(),
-        params: vec![(GAIN_ID, 2.0)],
-        // The DSP state format's header ("ovds", version 1), then the bytes the tone fixture panics on.
-        logic: [b"ovds\x01".as_slice(), b"PANIC-please"].concat(),
+    let mut player = Player::watch(&ws.library);
+    player.shell.set_param(GAIN_ID, 2.0).unwrap();
+    player.play(2, &sine);
+    player.install(&ws, "tone_load_panic");
+    let rejected = player.play_until(&sine, |e| matches!(e, ReloadEvent::Rejected { .. }));
+    let ReloadEvent::Rejected { reason, .. } = rejected else { unreachable!() };
+    assert!(reason.contains("load_state was told to panic"), "{reason}");
+    let from = player.output.len();
+    player.play(2, &sine);
+    for i in from..player.output.len() {
+        assert!((player.output[i] - player.input[i] * 2.0).abs() < 1e-6, "the old build plays on");
     }
-    .encode();
-    let error = shell.load_state(&poisoned).unwrap_err();
-    let ShellError::Panicked { call, message } = error else { panic!("{error}") };
-    assert_eq!(call, "load_state");
-    assert!(message.as_str().contains("load_state was told to panic"), "{message}");
-    assert_eq!(shell.params().values()[0], 1.0, "parameters untouched by a failed load");
 }
 
 #[test]
 fn a_faulted_instance_is_revived_by_the_next_good_build() {
     let ws = Workspace::with("tone");
-    let mut shell = ws.hot_shell();
-    let input = ramp(BLOCK);
-    shell.set_param(GAIN_ID, 2.0).unwrap();
-    shell.set_param(EXPLODE_ID, 1.0).unwrap();
-    process(&mut shell, &input);
-    assert!(shell.fault().is_some());
-    shell.set_param(EXPLODE_ID, 0.0).unwrap();
-    ws.install("tone_v2");
-    shell.reload().expect("the new build loads");
-    assert!(shell.fault().is_none());
-    assert_samples(&process(&mut shell, &input), |x| x * 2.0 + 0.5, &input);
+    let mut player = Player::watch(&ws.library);
+    player.shell.set_param(GAIN_ID, 2.0).unwrap();
+    player.shell.set_param(EXPLODE_ID, 1.0).unwrap();
+    player.play_until(&sine, |e| matches!(e, ReloadEvent::Faulted { .. }));
+    assert!(player.faulted());
+    player.shell.set_param(EXPLODE_ID, 0.0).unwrap();
+    player.install(&ws, "tone_v2");
+    player.play_until_swapped(&sine);
+    assert!(!player.faulted());
+    let from = player.output.len();
+    player.play(2, &sine);
+    for i in from..player.output.len() {
+        assert!((player.output[i] - (player.input[i] * 2.0 + 0.5)).abs() < 1e-6, "sample {i}");
+    }
 }

@@ -44,7 +44,7 @@ fn a_rebuilt_library_is_picked_up_without_calling_reload() {
     assert_output(&player, swapped_at, |x| x * 2.0 + 0.5);
     let swaps = player.count(|e| matches!(e, ReloadEvent::Swapped { .. }));
     assert_eq!(swaps, 1, "one build, one swap: {:?}", player.reports.seen());
-    assert_eq!(player.shell.params().values()[0], 2.0, "parameter values survive");
+    assert_eq!(player.value(GAIN_ID), 2.0, "parameter values survive");
     assert_eq!(player.allocations, 0, "the audio thread allocated");
 }
 
@@ -159,7 +159,7 @@ fn a_broken_build_is_rejected_and_the_next_good_one_recovers() {
     let revived_at = player.output.len();
     player.play(2, &sine);
     assert_output(&player, revived_at, |x| x + 0.5);
-    assert!(player.shell.fault().is_none());
+    assert!(!player.faulted());
     assert_eq!(player.allocations, 0, "the audio thread allocated");
 }
 
@@ -259,8 +259,8 @@ fn a_build_that_panics_right_after_switching_in_is_rolled_back() {
     let from = player.output.len();
     player.play(4, &sine);
     assert_output(&player, from, |x| x * 2.0);
-    assert!(player.shell.fault().is_none(), "the previous build revived the instance");
-    assert_eq!(player.shell.params().values()[0], 2.0);
+    assert!(!player.faulted(), "the previous build revived the instance");
+    assert_eq!(player.value(GAIN_ID), 2.0);
 
     player.install(&ws, "tone_v2");
     player.play_until_swapped(&sine);

@@ -2,18 +2,21 @@
 //! sample clock, records what it heard, counts every allocation on its "audio thread", and waits for reload
 //! events the way a host's UI would.
 
-use crate::common::{BLOCK, Workspace};
+use crate::common::{BLOCK, Workspace, config};
 use overdub::alloc_counter::count_allocations;
 use overdub_abi::Event;
-use overdub_loader::{HotOptions, HotShell, ReloadEvent};
-use overdub_shell::{AudioBlock, HostBlock, ProcessConfig, Shell};
+use overdub_loader::{HotOptions, HotProcessor, HotShell, ReloadEvent};
+use overdub_shell::{AudioBlock, Continuity, HostBlock, Shell, ShellProcessor};
 use overdub_testkit::{EventLog, test_deadline};
 use std::path::Path;
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
 pub struct Player {
+    /// The shell's main-thread half (this test's "main thread").
     pub shell: HotShell,
+    /// Its audio-thread half, played by [`Player::block`].
+    pub processor: HotProcessor,
     /// Every event received, in order, each claimed by at most one wait; waits end at the test's deadline.
     pub reports: EventLog<ReloadEvent>,
     block: AudioBlock,
@@ -38,9 +41,10 @@ impl Player {
         let (tx, reports) = channel();
         let options = HotOptions { events: Some(tx), ..HotOptions::default() };
         let mut shell = HotShell::watch(library, options).expect("the library loads and is watched");
-        shell.activate(ProcessConfig::stereo(48_000.0, BLOCK)).expect("activate");
+        let processor = shell.activate(config(), Continuity::Reset).expect("activate");
         Self {
             shell,
+            processor,
             reports: EventLog::new(reports, test_deadline()),
             block: AudioBlock::new(2, 2, BLOCK),
             time: 0,
@@ -60,10 +64,10 @@ impl Player {
                 *sample = signal(self.time + i as u64);
             }
         }
-        let (shell, block, events) = (&mut self.shell, &mut self.block, &self.events);
+        let (processor, block, events) = (&mut self.processor, &mut self.block, &self.events);
         let host = HostBlock { events, steady_time: Some(self.time), ..HostBlock::default() };
         let ((), allocations) = count_allocations(|| {
-            shell.process(&mut block.buffer(BLOCK), &host);
+            processor.process(&mut block.buffer(BLOCK), &host);
         });
         self.allocations += allocations;
         self.events.clear();
@@ -132,6 +136,16 @@ impl Player {
     /// Events received so far that `wanted` accepts.
     pub fn count(&self, wanted: impl Fn(&ReloadEvent) -> bool) -> usize {
         self.reports.count(wanted)
+    }
+
+    /// The latest value of the parameter with `id`, as the shell's control sees it.
+    pub fn value(&self, id: u32) -> f64 {
+        self.shell.params().value_of(id).expect("a parameter of the logic")
+    }
+
+    /// Whether the running instance is faulted now.
+    pub fn faulted(&mut self) -> bool {
+        self.processor.engine_mut().fault().is_some()
     }
 
     /// Events received since the latest change that `wanted` accepts.

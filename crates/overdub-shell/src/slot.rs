@@ -5,17 +5,18 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Holds at most one boxed value; putting and taking are single atomic swaps, so the audio thread can use
 /// it without waiting, and ownership of each box passes to exactly one side.
-pub(crate) struct Slot<T> {
+pub struct Slot<T> {
     value: AtomicPtr<T>,
 }
 
 impl<T> Slot<T> {
-    pub(crate) const fn new() -> Self {
+    /// An empty slot.
+    pub const fn new() -> Self {
         Self { value: AtomicPtr::new(ptr::null_mut()) }
     }
 
     /// Puts `value` in, returning the value it displaced (one the other side never took).
-    pub(crate) fn put(&self, value: Box<T>) -> Option<Box<T>> {
+    pub fn put(&self, value: Box<T>) -> Option<Box<T>> {
         let previous = self.value.swap(Box::into_raw(value), Ordering::AcqRel);
         // SAFETY: every non-null pointer in the slot came from `Box::into_raw`, and the swap made this call its
         // only owner.
@@ -23,15 +24,21 @@ impl<T> Slot<T> {
     }
 
     /// Takes the value out, if any.
-    pub(crate) fn take(&self) -> Option<Box<T>> {
+    pub fn take(&self) -> Option<Box<T>> {
         let previous = self.value.swap(ptr::null_mut(), Ordering::AcqRel);
         // SAFETY: as in `put`.
         (!previous.is_null()).then(|| unsafe { Box::from_raw(previous) })
     }
 
     /// Whether a value waits in the slot.
-    pub(crate) fn is_full(&self) -> bool {
+    pub fn is_full(&self) -> bool {
         !self.value.load(Ordering::Acquire).is_null()
+    }
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
