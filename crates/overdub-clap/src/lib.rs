@@ -59,6 +59,7 @@ pub mod features {
 pub mod __export {
     pub use clack_plugin::clack_export_entry;
     pub use clack_plugin::entry::SinglePluginEntry;
+    pub use overdub::alloc_counter::CountingAllocator;
 }
 
 /// A static shell for a compiled-in logic, as [`export_clap!`] creates it.
@@ -122,5 +123,12 @@ macro_rules! export_clap {
         $crate::__export::clack_export_entry!(
             $crate::__export::SinglePluginEntry<$crate::OverdubPlugin<OverdubExport>>
         );
+
+        /// overdub's allocator for the whole plugin: the system's, counted on the audio thread (reported to
+        /// the host's log), with a panic's memory served from a fixed arena. A static build has it already,
+        /// from the logic crate's `export_logic!`.
+        #[cfg(feature = "hot")]
+        #[global_allocator]
+        static OVERDUB_PLUGIN_ALLOCATOR: $crate::__export::CountingAllocator = $crate::__export::CountingAllocator;
     };
 }

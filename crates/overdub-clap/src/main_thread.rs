@@ -44,6 +44,13 @@ impl<'a, E: Export> PluginMainThread<'a, Shared<'a, E>> for MainThread<'a, E> {
         if let Some(fault) = fault {
             notices.log(LogSeverity::Error, &format!("overdub: {} panicked: {}", fault.call, fault.message));
         }
+        if notices.take(Notice::Allocated) {
+            let count = self.shared.allocations.load(std::sync::atomic::Ordering::Relaxed);
+            notices.log(
+                LogSeverity::Warning,
+                &format!("overdub: the plugin allocated {count} times on the audio thread"),
+            );
+        }
         if notices.take(Notice::ParamsChanged) {
             self.rescan_all_pending.set(true);
         }

@@ -20,6 +20,8 @@ pub enum Notice {
     Faulted,
     /// A hot shell's worker has reports (reloads, rejections) for the main thread.
     Reports,
+    /// The plugin allocated on the audio thread; the count goes to the host's log.
+    Allocated,
 }
 
 /// Flags raised off the main thread, and the host handle to wake the main thread with.
@@ -30,6 +32,7 @@ pub struct Notices {
     latency: AtomicBool,
     faulted: AtomicBool,
     reports: AtomicBool,
+    allocated: AtomicBool,
 }
 
 impl Notices {
@@ -49,6 +52,7 @@ impl Notices {
             latency: AtomicBool::new(false),
             faulted: AtomicBool::new(false),
             reports: AtomicBool::new(false),
+            allocated: AtomicBool::new(false),
         }
     }
 
@@ -58,6 +62,7 @@ impl Notices {
             Notice::LatencyMayHaveChanged => &self.latency,
             Notice::Faulted => &self.faulted,
             Notice::Reports => &self.reports,
+            Notice::Allocated => &self.allocated,
         }
     }
 

@@ -65,6 +65,9 @@ pub struct Shared<'a, E: Export> {
     pub(crate) notices: Arc<Notices>,
     /// The logic's tail as the last block reported it, for the host's queries from any thread.
     pub(crate) tail: AtomicTail,
+    /// Allocations the plugin made on the audio thread while processing (its own code: the shell, the
+    /// wrapper; a hot logic library counts and reports its own).
+    pub(crate) allocations: std::sync::atomic::AtomicU64,
     _host: PhantomData<(HostSharedHandle<'a>, fn() -> E)>,
 }
 
@@ -99,7 +102,7 @@ impl<E: Export> DefaultPluginFactory for OverdubPlugin<E> {
         // outlives the shell they return, and that shell lives in the main-thread data, which is dropped
         // before the shared data.
         let notices = Arc::new(unsafe { Notices::new(host) });
-        Ok(Shared { notices, tail: AtomicTail::new(), _host: PhantomData })
+        Ok(Shared { notices, tail: AtomicTail::new(), allocations: Default::default(), _host: PhantomData })
     }
 
     fn new_main_thread<'a>(

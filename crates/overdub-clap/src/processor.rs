@@ -8,6 +8,7 @@ use crate::notices::Notice;
 use crate::params;
 use crate::plugin::{Export, Shared};
 use clack_plugin::prelude::*;
+use overdub::alloc_counter::count_allocations;
 use overdub_abi::{AudioBuffer, Event};
 use overdub_shell::{HostBlock, ProcessConfig, ShellProcessor, audio_path};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -117,7 +118,12 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
             transport: transport.as_ref(),
             steady_time: process.steady_time,
         };
-        let (status, _) = audio_path::process_block(&mut self.processor, &mut buffer, &host);
+        let ((status, _), allocations) =
+            count_allocations(|| audio_path::process_block(&mut self.processor, &mut buffer, &host));
+        if allocations > 0 {
+            self.shared.allocations.fetch_add(allocations, Ordering::Relaxed);
+            self.shared.notices.raise(Notice::Allocated);
+        }
         self.shared.tail.store(status);
         let faulted = self.processor.is_faulted();
         if faulted && !self.fault_reported {

@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 mod process;
 mod skew;
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod syscalls;
 mod wait;
 
 pub use process::{ChildGuard, output_within};

@@ -14,8 +14,9 @@
 /// overdub::export_logic!(MyDelay);
 /// ```
 ///
-/// In debug builds this also installs a counting global allocator (the system allocator, counted), so the
-/// dev host can report allocations your `process` makes. A crate with its own `#[global_allocator]` writes
+/// This also installs overdub's global allocator (the system's, counted, so the dev host can report
+/// allocations your `process` makes; and serving what a panic allocates from a fixed arena, so a panic on
+/// the audio thread allocates nothing there). A crate with its own `#[global_allocator]` writes
 /// `export_logic!(MyDelay, allocator = own)`; its state then always moves between builds through
 /// its [`crate::DspState`], because memory from one allocator instance cannot be freed by another's.
 #[macro_export]
@@ -24,7 +25,6 @@ macro_rules! export_logic {
         $crate::__export_canary!();
         $crate::__export_probe!();
         $crate::__export_create!($logic, adoptable);
-        #[cfg(debug_assertions)]
         #[global_allocator]
         static OVERDUB_COUNTING_ALLOCATOR: $crate::alloc_counter::CountingAllocator =
             $crate::alloc_counter::CountingAllocator;

@@ -141,15 +141,24 @@ impl<T: Identified> LogicObject for Guarded<T> {
 thread_local! {
     /// The message of the last panic on this thread, with its location, recorded by the hook.
     static LAST_PANIC: Cell<Option<Message>> = const { Cell::new(None) };
+    /// How many guards this thread is inside: a panic there is the author's, reported as a fault.
+    static GUARDED: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Runs `f`, returning a panic as [`Fault::Panic`] with the panic's message and location.
+/// Runs `f`, returning a panic as [`Fault::Panic`] with the panic's message and location. Nothing is printed
+/// and nothing allocated from the system on this thread: the shell reports the fault from a thread that may.
 #[inline]
 pub fn guard<R>(f: impl FnOnce() -> R) -> Outcome<R> {
-    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+    GUARDED.with(|depth| depth.set(depth.get() + 1));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let recorded = LAST_PANIC.with(Cell::take);
-        Fault::Panic(recorded.unwrap_or_else(|| payload_message(payload.as_ref())))
-    })
+        let message = recorded.unwrap_or_else(|| payload_message(payload.as_ref()));
+        // Freed here, inside the guard, while the panic arena still holds it.
+        drop(payload);
+        Fault::Panic(message)
+    });
+    GUARDED.with(|depth| depth.set(depth.get() - 1));
+    outcome
 }
 
 fn payload_message(payload: &(dyn std::any::Any + Send)) -> Message {
@@ -162,8 +171,9 @@ fn payload_message(payload: &(dyn std::any::Any + Send)) -> Message {
     }
 }
 
-/// Adds the panic's location to its message; the previous hook still runs, so the author also sees the
-/// usual report (and backtrace, when enabled) on stderr.
+/// Records a panic's message and location into fixed storage (no printing, no backtrace, no allocation): a
+/// panic in author code on the audio thread must not do I/O there, and the shell reports it elsewhere. A
+/// panic outside any guard (not the author's: the wrapper's own) still goes to the previous hook.
 fn install_panic_hook() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
@@ -182,7 +192,9 @@ fn install_panic_hook() {
                 None => Message::from(text),
             };
             LAST_PANIC.with(|last| last.set(Some(message)));
-            previous(info);
+            if GUARDED.with(Cell::get) == 0 {
+                previous(info);
+            }
         }));
     });
 }
@@ -198,6 +210,17 @@ mod tests {
         let Fault::Panic(message) = fault else { panic!("expected a panic fault") };
         assert!(message.as_str().starts_with("boom 42 (at "), "{message}");
         assert!(message.as_str().contains("guard.rs"), "{message}");
+    }
+
+    #[test]
+    fn a_guarded_panic_allocates_nothing_from_the_system_even_with_a_formatted_message() {
+        install_panic_hook();
+        guard(|| -> u32 { panic!("warm up {}", 1) }).unwrap_err();
+        let (fault, allocations) = crate::alloc_counter::count_allocations(|| {
+            guard(|| -> u32 { panic!("boom {} {}", 42, "formatted") }).unwrap_err()
+        });
+        assert!(matches!(fault, Fault::Panic(message) if message.as_str().starts_with("boom 42 formatted")));
+        assert_eq!(allocations, 0, "the panic runtime's memory came from the arena");
     }
 
     #[test]

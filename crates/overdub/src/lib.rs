@@ -64,6 +64,7 @@ mod export;
 mod guard;
 pub mod layout;
 mod logic;
+mod panic_arena;
 pub mod params;
 mod smoother;
 pub mod state;

@@ -1,6 +1,12 @@
 //! Real CLAP plugins built from the examples, loaded and driven by a clack-host test host.
 
+use overdub::alloc_counter::CountingAllocator;
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
 mod build;
+mod daw;
 mod host;
 mod hot;
 mod statics;

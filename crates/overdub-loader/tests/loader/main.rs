@@ -10,5 +10,6 @@ mod errors;
 mod panics;
 mod pipeline;
 mod player;
+mod quiet_panics;
 mod reload;
 mod writes;
