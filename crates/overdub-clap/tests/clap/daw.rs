@@ -83,21 +83,21 @@ fn play(
 /// The main thread of a DAW at work, called every millisecond: state saves every 10 ms (and a load every
 /// 50th), parameter values and texts at 60 Hz, latency every 100 ms.
 fn busy_main_thread(plugin: &mut Plugin, tick: u32, saves: &mut u32) {
-    if tick % 10 == 0 {
+    if tick.is_multiple_of(10) {
         let state = plugin.save();
         *saves += 1;
-        if *saves % 50 == 0 {
+        if saves.is_multiple_of(50) {
             plugin.load_state(&state).expect("the plugin loads its own state");
         }
     }
-    if tick % 16 == 0 {
+    if tick.is_multiple_of(16) {
         for (id, _) in plugin.params() {
             if let Some(value) = plugin.value(id) {
                 plugin.value_to_text(id, value);
             }
         }
     }
-    if tick % 100 == 0 {
+    if tick.is_multiple_of(100) {
         plugin.latency();
     }
 }
