@@ -9,5 +9,6 @@ mod build;
 mod daw;
 mod host;
 mod hot;
+mod lifecycle;
 mod statics;
 mod writes;
