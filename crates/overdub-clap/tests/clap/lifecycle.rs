@@ -66,7 +66,7 @@ fn a_restart_the_plugin_asked_for_keeps_the_echoes_ringing() {
     let mut plugin = load_hot(&logic);
     let mut running = plugin.start(48_000.0, 64, 2, 2);
     let mut heard = Vec::new();
-    let mut play = |running: &mut Running, heard: &mut Vec<f32>| {
+    let play = |running: &mut Running, heard: &mut Vec<f32>| {
         for (channel, input) in running.inputs.iter_mut().enumerate() {
             input.fill(0.0);
             if heard.is_empty() && channel < 2 {
