@@ -105,17 +105,17 @@ impl HotProcessor {
         let at = now_nanos();
         let engine = self.core.engine_mut();
         let crossfaded = match &mut candidate.change {
-            Change::Adopt { info, params } => {
+            Change::Adopt { info, params, keep } => {
                 // Checked again here: the shell may run another build than the one this was prepared against.
-                let (Some(new), Some(running)) = (&candidate.library, &self.library) else {
+                let Some(running) = &self.library else {
                     return self.retire(candidate, Outcome::Refused);
                 };
-                if !new.can_adopt_from(running) {
+                if !keep.can_adopt_from(running) {
                     return self.retire(candidate, Outcome::Refused);
                 }
                 // SAFETY: the running instance was made (or last adopted) by `running`, whose fingerprint was
                 // just checked equal to the new library's and non-zero, which is `adopt_by`'s contract.
-                unsafe { engine.logic_mut().adopt_by(new.adopt_fn()) };
+                unsafe { engine.logic_mut().adopt_by(keep) };
                 engine.swap_code(info, params);
                 false
             }

@@ -125,7 +125,7 @@ impl HotShell {
                 library.remember_info(*engine.info());
                 engine
             }
-            None => Engine::new(Instance::new(Box::new(NoLogic)))?,
+            None => Engine::new(Instance::built_in(Box::new(NoLogic)))?,
         };
         let core = ControlCore::new(engine);
         let (retire, retired) = rtrb::RingBuffer::new(RETIRE_CAPACITY);

@@ -6,17 +6,19 @@ use crate::instance::Instance;
 use crate::staging::Image;
 use overdub_abi::export::{AdoptFn, CanaryFn, CreateFn, FingerprintFn, ProbeFn, symbols};
 use overdub_abi::{Fault, LogicInfo, Message, canary, probe};
-use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Instant;
 
-/// A verified logic library, mapped for the rest of the process's life.
+/// A verified logic library, mapped while anything of it is alive.
 ///
-/// Libraries are never unloaded. Rust code registers thread-local destructors that point into the library
-/// and run when a thread exits; instances and `&'static str`s handed to the shell (parameter names) point
-/// into it too. Unmapping it would turn any of these into a crash, so each version's cost is accounted
-/// in [`LoadCost`] instead.
+/// It is unloaded (`dlclose`, and its private image closed) when the last `Arc` goes, which is sound because
+/// everything that points into it holds one: each [`Instance`] (its vtable and code), each engine's
+/// identity and parameter list (strings in the library's data) through the instance or the candidate that
+/// carries it, the worker's current build. What leaves the reload machinery copies out (the controls intern
+/// the names they serve to hosts; fault messages are copied into fixed storage). A library whose code
+/// registered a thread-local destructor on a thread still alive is kept mapped by the system's loader
+/// until that thread exits, which is safe; overdub's own code in a logic library registers none.
 pub struct LoadedLibrary {
     source: PathBuf,
     hash: u64,
@@ -25,8 +27,10 @@ pub struct LoadedLibrary {
     fingerprint: u64,
     info: OnceLock<LogicInfo>,
     cost: LoadCost,
-    _library: ManuallyDrop<libloading::Library>,
-    /// The private image the library was mapped from, open while it is mapped.
+    /// Dropped first: unmapped before its image is closed.
+    _library: libloading::Library,
+    /// The private image the library was mapped from, open while it is mapped (on Linux its descriptor
+    /// number names the library to the system's loader, so it must not be reused before the unmapping).
     _image: Image,
 }
 
@@ -81,12 +85,11 @@ impl LoadedLibrary {
         let _ = self.info.set(info);
     }
 
-    /// A new instance of the logic; a panic in the author's `create` is an error, not a crash.
-    pub fn create(&self) -> Result<Instance, LoadError> {
-        (self.create)().map(Instance::new).map_err(|fault| LoadError::Panicked {
-            path: self.source.clone(),
-            call: "create",
-            message: fault_message(fault),
+    /// A new instance of the logic, keeping this library mapped while it lives; a panic in the author's
+    /// `create` is an error, not a crash.
+    pub fn create(self: &Arc<Self>) -> Result<Instance, LoadError> {
+        (self.create)().map(|object| Instance::new(object, Arc::clone(self))).map_err(|fault| {
+            LoadError::Panicked { path: self.source.clone(), call: "create", message: fault_message(fault) }
         })
     }
 }
@@ -98,14 +101,20 @@ pub(crate) fn fault_message(fault: Fault) -> Message {
     }
 }
 
-/// Every library version this process has mapped, by content hash: each version is mapped once however many
-/// instances and shells use it.
-static LOADED: Mutex<Vec<Arc<LoadedLibrary>>> = Mutex::new(Vec::new());
+/// Every library version this process has mapped and still holds, by content hash: each version is mapped
+/// once however many instances and shells use it.
+static LOADED: Mutex<Vec<Weak<LoadedLibrary>>> = Mutex::new(Vec::new());
+
+/// The live libraries, forgetting the unloaded ones.
+fn live() -> Vec<Arc<LoadedLibrary>> {
+    let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    loaded.retain(|library| library.strong_count() > 0);
+    loaded.iter().filter_map(Weak::upgrade).collect()
+}
 
 /// The already-mapped library with this content, if any.
 pub fn find_loaded(hash: u64) -> Option<Arc<LoadedLibrary>> {
-    let loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
-    loaded.iter().find(|l| l.hash == hash).cloned()
+    live().into_iter().find(|l| l.hash == hash)
 }
 
 /// What the library versions this process holds occupy, for long-session accounting.
@@ -121,7 +130,7 @@ pub struct Held {
 
 /// What the library versions this process holds occupy.
 pub fn held() -> Held {
-    let loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    let loaded = live();
     Held {
         libraries: loaded.len(),
         mapped_bytes: loaded.iter().map(|l| l.cost.mapped_bytes).sum(),
@@ -155,10 +164,10 @@ pub fn open(
             image_bytes: image.image_bytes,
             mapped_bytes: image.shape.mapped_bytes,
         },
-        _library: ManuallyDrop::new(library),
+        _library: library,
         _image: image,
     });
-    LOADED.lock().unwrap_or_else(|p| p.into_inner()).push(Arc::clone(&loaded));
+    LOADED.lock().unwrap_or_else(|p| p.into_inner()).push(Arc::downgrade(&loaded));
     Ok(loaded)
 }
 

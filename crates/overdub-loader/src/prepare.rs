@@ -20,7 +20,7 @@ const WARM_UP_BLOCKS: usize = 8;
 /// Runs a throw-away instance of `library` on a test signal (a sine, noise, an impulse, and a note for
 /// instruments) at the shell's configuration. A build that panics, or outputs NaN or infinity, is rejected
 /// here, before it reaches the audio thread. Returns the build's identity and parameters.
-pub(crate) fn warm_up(library: &LoadedLibrary, config: ProcessConfig) -> Result<LogicInfo, String> {
+pub(crate) fn warm_up(library: &Arc<LoadedLibrary>, config: ProcessConfig) -> Result<LogicInfo, String> {
     let mut engine = Engine::new(library.create().map_err(|e| e.to_string())?).map_err(describe)?;
     let info = *engine.info();
     engine.activate(config).map_err(describe)?;
@@ -126,11 +126,9 @@ pub(crate) fn prepare(
         Predecessor::Running { library: running, allow_adopt, state } => {
             let params_changed = running.info().is_none_or(|old| old.params != info.params);
             if allow_adopt && library.can_adopt_from(running) {
-                (
-                    Change::Adopt { info, params: ParamSet::new(info.params) },
-                    StateOutcome::Kept,
-                    params_changed,
-                )
+                let change =
+                    Change::Adopt { info, params: ParamSet::new(info.params), keep: Arc::clone(library) };
+                (change, StateOutcome::Kept, params_changed)
             } else {
                 let mut engine = new_engine()?;
                 let outcome = migrate(&mut engine, state)?;

@@ -48,6 +48,8 @@ pub(crate) enum Change {
         info: LogicInfo,
         /// The new build's parameter list (values carried at the switch).
         params: ParamSet,
+        /// The new build, for the instance to keep mapped (after the switch, the build it ran before).
+        keep: Arc<LoadedLibrary>,
     },
     /// A new instance, reset and loaded with the migrated state (after the switch, the old engine, which may
     /// still be fading out).

@@ -5,6 +5,7 @@
 
 use crate::engine::{Engine, FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
+use crate::interned;
 use crate::saved_state::SavedState;
 use crate::shared::{Shared, SharedParams};
 use crate::shell::{Continuity, StateLoaded};
@@ -12,7 +13,8 @@ use overdub_abi::{AudioBuffer, LogicInfo, LogicObject, ProcessStatus};
 use std::ops::DerefMut;
 use std::sync::Arc;
 
-/// The main-thread half's state.
+/// The main-thread half's state. Its identity and parameter list are its own copies, never the running
+/// build's strings, so they outlive any build.
 pub struct ControlCore<L> {
     /// The engine, while the plugin is inactive.
     engine: Option<Engine<L>>,
@@ -31,7 +33,7 @@ where
     pub fn new(engine: Engine<L>) -> Self {
         Self {
             params: Arc::new(SharedParams::new(engine.params())),
-            info: *engine.info(),
+            info: interned::info(engine.info()),
             engine: Some(engine),
             shared: Arc::default(),
             config: None,
@@ -99,7 +101,7 @@ where
         if engine.params().infos() != self.params.infos() {
             self.params = Arc::new(SharedParams::new(engine.params()));
         }
-        self.info = *engine.info();
+        self.info = interned::info(engine.info());
         if let Some(fault) = engine.take_new_fault() {
             self.shared.faults.post(fault);
         }

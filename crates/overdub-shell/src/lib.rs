@@ -10,6 +10,7 @@ mod core;
 mod engine;
 mod error;
 mod held;
+pub mod interned;
 mod params;
 pub mod saved_state;
 mod shared;

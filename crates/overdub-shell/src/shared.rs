@@ -21,9 +21,9 @@ pub struct SharedParams {
 }
 
 impl SharedParams {
-    /// The list and values of `params`.
+    /// The list and values of `params`, its strings the process's own (see [`crate::interned`]).
     pub fn new(params: &ParamSet) -> Self {
-        let infos = params.infos().to_vec();
+        let infos: Vec<ParamInfo> = params.infos().iter().map(crate::interned::param).collect();
         let mut by_id: Vec<(u32, usize)> = infos.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         by_id.sort_unstable();
         let values = params.values().iter().map(|v| AtomicU64::new(v.to_bits())).collect();

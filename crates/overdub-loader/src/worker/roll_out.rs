@@ -91,8 +91,12 @@ impl Pipeline {
         }
     }
 
-    /// Takes back what the audio threads retired, reports swaps, faults and allocations.
+    /// Takes back what the audio threads retired, reports swaps, faults and allocations, and lets go of the
+    /// builds kept for a rollback once their window has passed (so they can be unloaded).
     pub(super) fn service(&mut self) {
+        let now = now_nanos();
+        self.recent_swaps
+            .retain(|_, (at, _)| Duration::from_nanos(now.saturating_sub(*at)) <= ROLLBACK_WINDOW);
         for link in self.live_links() {
             let retired: Vec<Retired> = {
                 let mut queue = link.retired.lock().unwrap_or_else(PoisonError::into_inner);

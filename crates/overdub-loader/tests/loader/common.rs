@@ -18,8 +18,13 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn with(fixture_name: &str) -> Self {
+        Self::named(fixture_name, "logic")
+    }
+
+    /// The fixture under a library name of its own (`lib<name>.so`), told apart in the process's mappings.
+    pub fn named(fixture_name: &str, name: &str) -> Self {
         let dir = overdub_testkit::scratch_dir();
-        let library = dir.path().join(overdub_testkit::dylib_file_name("logic"));
+        let library = dir.path().join(overdub_testkit::dylib_file_name(name));
         install_like_linker(&fixture(fixture_name), &library);
         Self { dir, library }
     }

@@ -191,3 +191,36 @@ fn a_symlinked_library_path_follows_its_target() {
     player.play_until(&sine, is_swap);
     plays_bias(&mut player, 0.5);
 }
+
+/// The distinct private images of `library` this process has mapped now (each build's memfd, by inode).
+fn mapped_builds(library: &Path) -> usize {
+    let name = format!("memfd:{}", library.file_name().unwrap().to_string_lossy());
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    let inodes: std::collections::HashSet<&str> = maps
+        .lines()
+        .filter(|line| line.contains(&name))
+        .filter_map(|line| line.split_whitespace().nth(4))
+        .collect();
+    inodes.len()
+}
+
+#[test]
+fn old_builds_are_unloaded_once_nothing_of_them_runs() {
+    let ws = Workspace::named("tone", "unloaded");
+    let mut player = start(&ws);
+    assert_eq!(mapped_builds(&ws.library), 1);
+    for name in ["tone_v2", "tone", "tone_v2", "tone", "tone_v2", "tone"] {
+        player.install(&ws, name);
+        player.play_until(&sine, is_swap);
+    }
+    // The worker drops what the audio thread handed back on its next look.
+    let deadline = test_deadline();
+    while mapped_builds(&ws.library) > 1 {
+        deadline.check(|| format!("{} builds still mapped", mapped_builds(&ws.library)));
+        player.play_until_quiet(&sine, Duration::from_millis(20));
+    }
+    plays_bias(&mut player, 0.0);
+    assert_eq!(player.value(GAIN_ID), f64::from(GAIN), "the parameter crossed seven builds");
+    drop(player);
+    assert_eq!(mapped_builds(&ws.library), 0, "the last build goes with the last shell");
+}
