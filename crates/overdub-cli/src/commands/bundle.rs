@@ -5,9 +5,10 @@
 //! compiled in); otherwise with `hot`, after building the logic's own library in the dev profile, which the
 //! hot plugin loads and reloads on every rebuild. Both wrappers are built in the release profile: the hot
 //! plugin's own machinery (watcher, staging, hashing, checks, loader) runs on every reload, and unoptimised
-//! it costs some 75 ms of each one; only the logic follows the developer's profile. The release wrapper's
-//! artifacts are its own, so nothing it builds is rebuilt by the developer's dev builds of the logic, or the
-//! other way round. The built library is bundled into
+//! it took 12 to 16 times as long to load each build (8.7 ms instead of 0.7 for a release-size library, 190
+//! ms instead of 12 for a debug-size one); only the logic follows the developer's profile. The release
+//! wrapper's artifacts are its own, so nothing it builds is rebuilt by the developer's dev builds of the
+//! logic, or the other way round. The built library is bundled into
 //! `<target>/bundle/<name>.clap` (static) or `<target>/bundle/<name>-hot.clap` (hot: distinct, so both can be
 //! installed side by side) and, with `--install`, copied into the user's CLAP folder. A bundle is replaced by
 //! writing a new file and renaming it over the old one, never rewritten in place: a host may have it loaded.

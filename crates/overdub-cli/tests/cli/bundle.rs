@@ -45,6 +45,11 @@ fn hot_bundle_loads_the_logic_library_it_built_beside_it() {
 fn hot_bundle_is_a_release_build_of_the_wrapper_that_reloads_dev_builds_of_the_logic() {
     let dir = tempfile::tempdir().unwrap();
     let krate = scaffold(dir.path(), "hot-release-fx");
+    // A release profile that aborts on panic, as plugins often ship: the hot plugin must still unwind as the
+    // dev build of the logic does, or the loader would refuse every build.
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}\n[profile.release]\npanic = \"abort\"\n")).unwrap();
     let bundle = printed_path(&run(&["bundle"], &krate));
     // The bundle is the wrapper as the release profile built it: its loader runs optimised.
     let release = target_dir().join("release").join("libhot_release_fx_clap.so");
