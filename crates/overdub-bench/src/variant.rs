@@ -52,8 +52,9 @@ impl Build {
     ///
     /// A rename over the old file differs for a large build: ext4 (`auto_da_alloc`) writes a file renamed over
     /// another out within the rename, 47–170 ms for 120 MiB here, and the reload the rename starts shares the
-    /// machine with that writeback (debug-size reloads took 20–30 ms in the median, and up to 1.6 s, landed
-    /// so; 11 ms landed as cargo does). Cargo's linked file is written back in the background instead.
+    /// machine with that writeback (the hot-plugin benchmark's debug-size reloads took 19–34 ms in the median
+    /// and up to 1.6 s landed so, 11–14 ms landed as cargo does). Cargo's linked file is written back in the
+    /// background instead.
     pub fn link_variant(&self, path: &Path, purpose: &str, index: usize) -> Instant {
         let built = path.with_extension(format!("{index}.built"));
         self.write_stamped(&built, purpose, index);
