@@ -2,18 +2,41 @@
 //! the benchmark holds the workspace's).
 
 use crate::variant::Build;
-use overdub_testkit::{cargo, dylib_file_name, run_build, workspace_root};
+use overdub_testkit::{Deadline, cargo, dylib_file_name, output_within, run_build, workspace_root};
 use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
 
 /// Size of a large debug build: a peer's debug plugin is 148 MiB.
 const DEBUG_SIZE: usize = 120 << 20;
+
+/// Longest a build may take, even cold on a loaded two-core machine.
+const BUILD_BUDGET: Duration = Duration::from_secs(20 * 60);
 
 /// A library shaped like a large debug build: the `heavy` fixture (a dev build whose mapped part, 12 MiB of
 /// tables beside its code, is about 11 % of the file, as in the debug builds here), grown to 120 MiB with
 /// data after everything it maps, where a debug build's DWARF lies.
 pub fn debug_size_build() -> Build {
-    let bytes = std::fs::read(overdub_testkit::fixture("heavy")).expect("read the heavy fixture");
+    debug_size_build_of("heavy")
+}
+
+/// [`debug_size_build`] of another build of the heavy logic, such as `heavy_v2` (the same with a bias).
+pub fn debug_size_build_of(fixture: &str) -> Build {
+    let bytes = std::fs::read(overdub_testkit::fixture(fixture)).expect("read the heavy fixture");
     Build::new(bytes).padded(DEBUG_SIZE)
+}
+
+/// The hot `.clap` of `example` exactly as a plugin author gets it: `overdub bundle` (the release binary) run
+/// on `examples/<example>`, building into the benchmarks' target directory; returns the bundle's path.
+pub fn hot_bundle(example: &str) -> PathBuf {
+    let root = workspace_root();
+    let mut command = Command::new(release_binary("overdub-cli", "overdub"));
+    command.arg("bundle").arg(root.join("examples").join(example)).env("CARGO_TARGET_DIR", target_dir());
+    let output = output_within(&mut command, Deadline::after(BUILD_BUDGET));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "overdub bundle of the {example} example failed:\n{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    PathBuf::from(stdout.lines().last().expect("overdub bundle prints the bundle's path").trim())
 }
 
 /// Builds a workspace package's cdylib in release mode; returns the library path.
@@ -29,7 +52,7 @@ pub fn release_binary(package: &str, bin: &str) -> PathBuf {
 /// Runs the release build; returns the directory the artifacts land in.
 fn build(package: &str, extra: &[&str]) -> PathBuf {
     let root = workspace_root();
-    let target = root.join("target").join("bench");
+    let target = target_dir();
     let mut command = cargo();
     command
         .args(["build", "--release", "--quiet", "-p", package])
@@ -40,4 +63,9 @@ fn build(package: &str, extra: &[&str]) -> PathBuf {
         .arg(&target);
     run_build(command, package);
     target.join("release")
+}
+
+/// The benchmarks' own target directory.
+fn target_dir() -> PathBuf {
+    workspace_root().join("target").join("bench")
 }

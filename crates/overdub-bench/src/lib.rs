@@ -2,7 +2,9 @@
 //! targets: `cargo bench -p overdub-bench` and `overdub bench` run the same code.
 
 mod build;
+pub mod clap_host;
 mod cost;
+mod hot_clap;
 mod load;
 mod null_host;
 pub mod overhead;
@@ -18,6 +20,7 @@ pub fn run() -> Report {
     let mut report = Report::default();
     load::run(&mut report);
     reload::run(&mut report);
+    hot_clap::run(&mut report);
     overhead::run(&mut report);
     cost::run(&mut report);
     report

@@ -1,5 +1,6 @@
 //! A host's audio thread in miniature, clocked in real time like the dev host's null device: a 64-sample
-//! stereo block of a sine every 1.33 ms, with each block's processing time, allocations and output kept.
+//! stereo block of a sine every 1.33 ms (or blocks of another size at their own period), with each block's
+//! processing time, allocations and output kept.
 
 use overdub::alloc_counter::count_allocations;
 use overdub_loader::{HotProcessor, HotShell};
@@ -33,6 +34,7 @@ pub struct NullHost {
     /// Its audio-thread half, played through.
     pub processor: HotProcessor,
     block: AudioBlock,
+    frames: usize,
     time: u64,
     next: Instant,
     last: f32,
@@ -43,7 +45,12 @@ pub struct NullHost {
 impl NullHost {
     /// Activates `shell` for 64-sample stereo blocks at 48 kHz, on a thread raised to real-time priority
     /// where the system allows it (as a host's audio thread is); returns whether it was.
-    pub fn new(mut shell: HotShell) -> (Self, bool) {
+    pub fn new(shell: HotShell) -> (Self, bool) {
+        Self::with_block(shell, BLOCK)
+    }
+
+    /// As [`NullHost::new`], with blocks of `frames` samples: the cadence of a host it is compared with.
+    pub fn with_block(mut shell: HotShell, frames: usize) -> (Self, bool) {
         let realtime = thread_priority::set_thread_priority_and_policy(
             thread_priority::thread_native_id(),
             thread_priority::ThreadPriority::Crossplatform(80u8.try_into().expect("80 is a valid priority")),
@@ -53,11 +60,12 @@ impl NullHost {
         )
         .is_ok();
         let processor =
-            shell.activate(ProcessConfig::stereo(RATE, BLOCK), Continuity::Reset).expect("activate");
+            shell.activate(ProcessConfig::stereo(RATE, frames), Continuity::Reset).expect("activate");
         let host = Self {
             shell,
             processor,
-            block: AudioBlock::new(2, 2, BLOCK),
+            block: AudioBlock::new(2, 2, frames),
+            frames,
             time: 0,
             next: Instant::now(),
             last: 0.0,
@@ -75,7 +83,7 @@ impl NullHost {
         while Instant::now() < self.next {
             std::hint::spin_loop();
         }
-        self.next += Duration::from_secs_f64(BLOCK as f64 / RATE);
+        self.next += Duration::from_secs_f64(self.frames as f64 / RATE);
         for channel in 0..2 {
             for (i, sample) in self.block.input_mut(channel).iter_mut().enumerate() {
                 *sample = (((self.time + i as u64) as f64) * 440.0 * std::f64::consts::TAU / RATE).sin()
@@ -88,11 +96,11 @@ impl NullHost {
         let started = Instant::now();
         let (processor, block) = (&mut self.processor, &mut self.block);
         let ((), allocations) = count_allocations(|| {
-            processor.process(&mut block.buffer(BLOCK), &host);
+            processor.process(&mut block.buffer(self.frames), &host);
         });
         let at = Instant::now();
         self.allocations += allocations;
-        self.time += BLOCK as u64;
+        self.time += self.frames as u64;
         let mut jump = 0.0f32;
         let mut last = self.last;
         for &sample in self.block.output(0) {

@@ -9,10 +9,17 @@ use toml_edit::DocumentMut;
 /// The file [`clap_wrapper`] writes into `OUT_DIR`, which `overdub_clap::export_clap!` includes.
 pub const DESCRIPTION_FILE: &str = "overdub_plugin.rs";
 
+/// The environment variable naming the cargo profile whose build of the logic a hot wrapper loads, when it
+/// is not the wrapper's own (`dev`, `release` or a custom profile's name): `overdub bundle` builds the hot
+/// wrapper in release, so its loader runs optimised, and sets this to `dev`, so the plugin follows the
+/// developer's own `cargo build` of the logic.
+pub const LOGIC_PROFILE_ENV: &str = "OVERDUB_LOGIC_PROFILE";
+
 /// Runs as a CLAP wrapper crate's whole `build.rs`: finds the logic crate (the path dependency whose
 /// manifest has `[package.metadata.overdub]`), writes the plugin's description for `export_clap!` and records
 /// where a hot build finds the logic library (`OVERDUB_LOGIC_PATH`: the logic's cdylib in the same target
-/// directory, `<target>/<profile>/`, three levels above `OUT_DIR`).
+/// directory, in the wrapper's own profile directory, `<target>/<profile>/` three levels above `OUT_DIR`, or
+/// in that of the profile [`LOGIC_PROFILE_ENV`] names).
 ///
 /// # Panics
 /// With the reason, when the logic crate cannot be found or names no plugin: that fails the build, which is
@@ -29,13 +36,32 @@ pub fn clap_wrapper() {
         _ => ("lib", ".so"),
     };
     let profile_dir = out_dir.ancestors().nth(3).expect("OUT_DIR is <target>/<profile>/build/<package>/out");
-    let library = profile_dir.join(format!("{prefix}{}{suffix}", logic.lib_name));
+    let logic_dir = match std::env::var(LOGIC_PROFILE_ENV) {
+        Ok(profile) => profile_dir.with_file_name(
+            profile_dir_name(&profile)
+                .unwrap_or_else(|problem| panic!("overdub: {LOGIC_PROFILE_ENV}: {problem}")),
+        ),
+        Err(_) => profile_dir.to_owned(),
+    };
+    let library = logic_dir.join(format!("{prefix}{}{suffix}", logic.lib_name));
     let description = out_dir.join(DESCRIPTION_FILE);
     std::fs::write(&description, description_source(&logic))
         .unwrap_or_else(|error| panic!("overdub: cannot write {}: {error}", description.display()));
     println!("cargo:rustc-env=OVERDUB_LOGIC_PATH={}", library.display());
     println!("cargo:rerun-if-changed={}", logic.path.display());
     println!("cargo:rerun-if-changed={}", wrapper.display());
+    println!("cargo:rerun-if-env-changed={LOGIC_PROFILE_ENV}");
+}
+
+/// The directory cargo builds `profile` into, under the target directory: `debug` for `dev`, the profile's
+/// own name for any other.
+fn profile_dir_name(profile: &str) -> Result<&str, String> {
+    let plain = profile.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    match profile {
+        "dev" | "debug" => Ok("debug"),
+        _ if plain && !profile.is_empty() => Ok(profile),
+        _ => Err(format!("{profile:?} is not a cargo profile name (such as dev or release)")),
+    }
 }
 
 /// The manifest of the logic crate a wrapper crate wraps: among the wrapper's path dependencies, the one
@@ -95,4 +121,25 @@ pub fn description_source(logic: &PluginManifest) -> String {
         outputs = logic.outputs,
         notes = logic.instrument,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::profile_dir_name;
+
+    #[test]
+    fn the_dev_profile_builds_into_debug_and_any_other_into_its_own_name() {
+        assert_eq!(profile_dir_name("dev"), Ok("debug"));
+        assert_eq!(profile_dir_name("debug"), Ok("debug"));
+        assert_eq!(profile_dir_name("release"), Ok("release"));
+        assert_eq!(profile_dir_name("fast-dev"), Ok("fast-dev"));
+    }
+
+    #[test]
+    fn a_path_or_an_empty_name_is_not_a_profile() {
+        for bad in ["", "../release", "release/", "dev profile"] {
+            let problem = profile_dir_name(bad).unwrap_err();
+            assert!(problem.contains("is not a cargo profile name"), "{bad:?}: {problem}");
+        }
+    }
 }

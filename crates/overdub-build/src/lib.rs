@@ -19,5 +19,5 @@
 mod clap_wrapper;
 mod manifest;
 
-pub use clap_wrapper::{clap_wrapper, description_source, logic_crate_of};
+pub use clap_wrapper::{LOGIC_PROFILE_ENV, clap_wrapper, description_source, logic_crate_of};
 pub use manifest::{ManifestError, PluginManifest};

@@ -14,7 +14,8 @@
 //! crate's `[package.metadata.overdub]`, which the build script reads without compiling the logic: a hot
 //! build knows what it is even before the logic library exists. It loads the library named by the
 //! `OVERDUB_LOGIC` environment variable, or else the path the build script recorded in `OVERDUB_LOGIC_PATH`
-//! (the logic crate's cdylib in the same target directory).
+//! (the logic crate's cdylib in the same target directory: its dev build when `overdub bundle` built the
+//! plugin, in release).
 //!
 //! Extensions: audio-ports, note-ports (CLAP and MIDI dialects), params (with sample-accurate automation,
 //! text conversion and flushes), state, latency and tail; reload and fault messages go to the host's log.

@@ -2,8 +2,13 @@
 //!
 //! A logic crate gets a CLAP plugin from a wrapper crate in its `clap/` directory (see the overdub
 //! repository's `examples/gain/clap`). `--release` builds that wrapper with its `static` feature (the logic
-//! compiled in, release profile); otherwise with `hot` (debug profile), after building the logic's own
-//! library, which the hot plugin loads and reloads on every rebuild. The built library is bundled into
+//! compiled in); otherwise with `hot`, after building the logic's own library in the dev profile, which the
+//! hot plugin loads and reloads on every rebuild. Both wrappers are built in the release profile: the hot
+//! plugin's own machinery (watcher, staging, hashing, checks, loader) runs on every reload, and unoptimised
+//! it took 12 to 16 times as long to load each build (8.7 ms instead of 0.7 for a release-size library, 190
+//! ms instead of 12 for a debug-size one); only the logic follows the developer's profile. The release
+//! wrapper's artifacts are its own, so nothing it builds is rebuilt by the developer's dev builds of the
+//! logic, or the other way round. The built library is bundled into
 //! `<target>/bundle/<name>.clap` (static) or `<target>/bundle/<name>-hot.clap` (hot: distinct, so both can be
 //! installed side by side) and, with `--install`, copied into the user's CLAP folder. A bundle is replaced by
 //! writing a new file and renaming it over the old one, never rewritten in place: a host may have it loaded.
@@ -33,7 +38,7 @@ pub fn run(args: &BundleArgs) -> Result<(), CliError> {
     eprintln!(
         "bundled {} ({}) in {:.1} s",
         made.package,
-        if args.release { "static, release" } else { "hot, debug" },
+        if args.release { "static, release" } else { "hot: plugin in release, logic in dev" },
         made.build_seconds
     );
     if !args.release {
@@ -79,22 +84,18 @@ pub fn bundle(logic: &LogicCrate, release: bool) -> Result<Bundled, CliError> {
     };
     let mut build_seconds = 0.0;
     let mut logic_library = None;
-    let features = if release {
-        "static"
+    let hot_settings = hot_wrapper_settings();
+    let mut args = vec!["--no-default-features", "--features"];
+    if release {
+        args.push("static");
     } else {
-        // The hot plugin loads the logic's own library from the same target directory and profile.
         let built = build_cdylib(&logic.manifest, false, &[], Some(&target_dir)).map_err(bundle_build)?;
         build_seconds += built.duration.as_secs_f64();
         logic_library = Some(built.library);
-        "hot"
-    };
-    let built = build_cdylib(
-        &wrapper.manifest,
-        release,
-        &["--no-default-features", "--features", features],
-        Some(&target_dir),
-    )
-    .map_err(bundle_build)?;
+        args.push("hot");
+        args.extend(hot_settings.iter().flat_map(|setting| ["--config", setting.as_str()]));
+    }
+    let built = build_cdylib(&wrapper.manifest, true, &args, Some(&target_dir)).map_err(bundle_build)?;
     build_seconds += built.duration.as_secs_f64();
     let name = wrapper.bundle_name.unwrap_or_else(|| logic.package.clone());
     let id = wrapper.bundle_id.unwrap_or_else(|| format!("dev.overdub.plugin.{name}"));
@@ -102,6 +103,18 @@ pub fn bundle(logic: &LogicCrate, release: bool) -> Result<Bundled, CliError> {
     let spec = BundleSpec { library: &built.library, name: &name, id: &id, version: &wrapper.version };
     let path = overdub_clap::bundle(&spec, &target_dir.join("bundle"), Platform::current())?;
     Ok(Bundled { path, package: wrapper.package, logic_library, build_seconds })
+}
+
+/// Cargo settings for the release build of a hot wrapper: it records the path of the logic's dev build
+/// (see [`overdub_build::LOGIC_PROFILE_ENV`]), and unwinds as the dev build does, whatever the crate's release
+/// profile says, since the loader accepts only a library with the shell's panic strategy.
+fn hot_wrapper_settings() -> [String; 3] {
+    let env = overdub_build::LOGIC_PROFILE_ENV;
+    [
+        format!("env.{env}.value=\"dev\""),
+        format!("env.{env}.force=true"),
+        "profile.release.panic=\"unwind\"".to_owned(),
+    ]
 }
 
 /// A failed build of a plugin, in the words of `overdub bundle`.

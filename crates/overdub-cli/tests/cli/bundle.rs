@@ -1,10 +1,14 @@
 //! `overdub bundle`: the example's CLAP wrapper built, bundled as `<name>.clap` (static) or `<name>-hot.clap`
-//! (hot), and loadable as a plugin; a
+//! (hot), and loadable as a plugin; the hot plugin built in release, following dev builds of the logic; a
 //! missing or broken wrapper explained. (A new scaffold's own wrapper is bundled in `new.rs`.)
 
 #[cfg(target_os = "linux")]
 use crate::common::{elf_exports, printed_path, repo, target_dir};
 use crate::common::{run, scaffold, stderr};
+#[cfg(target_os = "linux")]
+use overdub_bench::clap_host::ClapHost;
+#[cfg(target_os = "linux")]
+use overdub_testkit::{cargo, run_build, test_deadline};
 
 #[cfg(target_os = "linux")]
 #[test]
@@ -34,6 +38,62 @@ fn hot_bundle_loads_the_logic_library_it_built_beside_it() {
     let bytes = std::fs::read(&bundle).unwrap();
     let wanted = logic.to_str().unwrap().as_bytes();
     assert!(bytes.windows(wanted.len()).any(|w| w == wanted), "the plugin does not name {}", logic.display());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn hot_bundle_is_a_release_build_of_the_wrapper_that_reloads_dev_builds_of_the_logic() {
+    let dir = tempfile::tempdir().unwrap();
+    let krate = scaffold(dir.path(), "hot-release-fx");
+    // A release profile that aborts on panic, as plugins often ship: the hot plugin must still unwind as the
+    // dev build of the logic does, or the loader would refuse every build.
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}\n[profile.release]\npanic = \"abort\"\n")).unwrap();
+    let bundle = printed_path(&run(&["bundle"], &krate));
+    // The bundle is the wrapper as the release profile built it: its loader runs optimised.
+    let release = target_dir().join("release").join("libhot_release_fx_clap.so");
+    assert_eq!(
+        std::fs::read(&bundle).unwrap(),
+        std::fs::read(&release).unwrap(),
+        "the bundle is {release:?}"
+    );
+    assert!(!target_dir().join("debug").join("libhot_release_fx_clap.so").exists(), "no dev build of it");
+    // The logic it loads is the dev build, the one `cargo build` rewrites.
+    let logic = target_dir().join("debug").join("libhot_release_fx.so");
+    assert!(logic.is_file(), "the dev build of the logic, {}, was not built", logic.display());
+
+    let mut plugin = ClapHost::start(&bundle, 48_000.0, 64);
+    assert_eq!(plugin.block(0.8), 0.8, "the scaffold at level 1; log: {:?}", plugin.log());
+    let running = format!("running {} (hot)", logic.display());
+    assert!(plugin.log().iter().any(|line| line.contains(&running)), "{running:?} not in {:?}", plugin.log());
+
+    let lib = krate.join("src/lib.rs");
+    let source = std::fs::read_to_string(&lib).unwrap();
+    let (find, replace) = ("*sample *= level;", "*sample *= level * 0.25;");
+    assert!(source.contains(find), "the scaffold no longer has the line this test edits: {find}");
+    std::fs::write(&lib, source.replace(find, replace)).unwrap();
+    let mut build = cargo();
+    build.args(["build", "--lib", "--manifest-path"]).arg(krate.join("Cargo.toml"));
+    build.env("CARGO_TARGET_DIR", target_dir());
+    run_build(build, "the edited logic, in the dev profile");
+
+    // Blocks about every millisecond, as a host plays, until the new code is heard and its reload logged.
+    let deadline = test_deadline();
+    let reloaded = |log: Vec<String>| log.into_iter().find(|line| line.contains("new build running"));
+    let reload = loop {
+        let heard = (plugin.block(0.8) - 0.2).abs() < 1e-6;
+        match reloaded(plugin.log()) {
+            Some(line) if heard => break line,
+            _ => deadline.check(|| format!("the edit was not heard and logged; log: {:?}", plugin.log())),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+    let log = plugin.log();
+    assert!(!log.iter().any(|line| line.contains("rejected")), "{log:?}");
+    for phase in ["settle", "load", "prepare", "swap"] {
+        assert!(reload.contains(phase), "the reload line gives the {phase} phase: {reload}");
+    }
 }
 
 #[test]
