@@ -1,7 +1,7 @@
 //! Release builds of the libraries the benchmarks load, in a target directory of their own (the cargo running
 //! the benchmark holds the workspace's).
 
-use crate::variant::Build;
+use overdub_testkit::Build;
 use overdub_testkit::{Deadline, cargo, dylib_file_name, output_within, run_build, workspace_root};
 use std::path::PathBuf;
 use std::process::Command;

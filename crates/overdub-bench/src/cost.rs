@@ -3,8 +3,8 @@
 use crate::build::{debug_size_build, release_library};
 use crate::null_host::NullHost;
 use crate::report::Report;
-use crate::variant::Build;
 use overdub_loader::{HotOptions, HotShell};
+use overdub_testkit::Build;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -28,14 +28,14 @@ struct Rebuilds<'a> {
 
 impl<'a> Rebuilds<'a> {
     fn start(build: &'a Build, path: &'a Path, purpose: &'static str) -> Self {
-        build.write_variant(path, purpose, 0);
+        build.link_variant(path, purpose, 0);
         let shell = HotShell::watch(path, HotOptions::default()).expect("the library loads");
         Self { build, path, purpose, host: NullHost::new(shell).0 }
     }
 
     /// Writes build `index` and plays until it runs.
     fn next(&mut self, index: usize) {
-        let landed = self.build.write_variant(self.path, self.purpose, index);
+        let landed = self.build.link_variant(self.path, self.purpose, index);
         while !self.host.tick().swapped {
             assert!(landed.elapsed() < RELOAD_PATIENCE, "build {index} never started playing");
         }

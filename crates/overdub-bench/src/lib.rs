@@ -11,7 +11,6 @@ pub mod overhead;
 mod reload;
 mod report;
 mod stats;
-mod variant;
 
 pub use report::{Figure, Report};
 

@@ -4,8 +4,8 @@
 use crate::build::{debug_size_build, release_library};
 use crate::report::Report;
 use crate::stats::{ms, quantile};
-use crate::variant::Build;
 use overdub_loader::{LoadCost, Loader};
+use overdub_testkit::Build;
 use std::path::Path;
 use std::time::{Duration, Instant};
 

@@ -1,12 +1,12 @@
 //! Reload latency, audio-thread stall and swap continuity: a watched shell playing in real time while new
-//! builds land beside it the way a linker writes them.
+//! builds land the way cargo places them (the old file removed, the new one linked in).
 
 use crate::build::{debug_size_build, release_library};
 use crate::null_host::NullHost;
 use crate::report::Report;
 use crate::stats::{ms, quantile};
-use crate::variant::Build;
 use overdub_loader::{HotOptions, HotShell};
+use overdub_testkit::Build;
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -33,7 +33,7 @@ pub fn run(report: &mut Report) {
 
 fn measure(report: &mut Report, tag: &str, build: &Build, dir: &Path, median_target: f64, p99_target: f64) {
     let path = dir.join(overdub_testkit::dylib_file_name(&format!("gain-{tag}")));
-    build.write_variant(&path, "reload", 0);
+    build.link_variant(&path, "reload", 0);
     let shell = HotShell::watch(&path, HotOptions::default()).expect("the gain example loads");
     let (mut host, realtime) = NullHost::new(shell);
     report.info(
@@ -59,7 +59,7 @@ fn measure(report: &mut Report, tag: &str, build: &Build, dir: &Path, median_tar
         let (build, path) = (build.clone(), path.clone()); // one copy, made before the measurement
         std::thread::spawn(move || {
             for index in requests {
-                let _ = landed.send(build.write_variant(&path, "reload", index));
+                let _ = landed.send(build.link_variant(&path, "reload", index));
             }
         })
     };

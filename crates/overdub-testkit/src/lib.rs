@@ -10,11 +10,13 @@ mod process;
 mod skew;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 pub mod syscalls;
+mod variant;
 mod wait;
 
 pub use process::{ChildGuard, output_within};
 pub use skew::abi_skew_library;
 pub use tempfile::TempDir;
+pub use variant::Build;
 pub use wait::{Deadline, EventLog, TEST_BUDGET, test_deadline};
 
 /// The repository root.

@@ -7,7 +7,7 @@ use crate::common::{GAIN_ID, Workspace};
 use crate::player::{Player, sine};
 use overdub_loader::ReloadEvent;
 use overdub_shell::Shell;
-use overdub_testkit::{fixture, output_within, test_deadline};
+use overdub_testkit::{Build, fixture, output_within, test_deadline};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -206,11 +206,16 @@ fn mapped_builds(library: &Path) -> usize {
 
 #[test]
 fn old_builds_are_unloaded_once_nothing_of_them_runs() {
+    // Builds of this test's own (their build ids stamped), so no other test shares their mappings.
+    let builds = ["tone", "tone_v2"].map(|name| Build::new(std::fs::read(fixture(name)).unwrap()));
     let ws = Workspace::named("tone", "unloaded");
+    builds[0].link_variant(&ws.library, "unload-test", 0);
     let mut player = start(&ws);
     assert_eq!(mapped_builds(&ws.library), 1);
-    for name in ["tone_v2", "tone", "tone_v2", "tone", "tone_v2", "tone"] {
-        player.install(&ws, name);
+    for index in 1..=6 {
+        player.after(|| {
+            builds[index % 2].link_variant(&ws.library, "unload-test", index);
+        });
         player.play_until(&sine, is_swap);
     }
     // The worker drops what the audio thread handed back on its next look.
