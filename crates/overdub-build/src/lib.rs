@@ -12,12 +12,12 @@
 //! outputs = 2                        # main output channels (default 2)
 //! ```
 //!
-//! Read by the `overdub` crate's export macro (the logic's id and name), by the CLAP wrapper's build script
-//! through [`clap_wrapper`] (everything, without compiling or linking the logic, so a hot plugin knows what it
-//! is before its library exists), and by the `overdub` command.
+//! Read by the `overdub` crate's export macro (the logic's id and name), by the build scripts of the CLAP and
+//! VST3 wrappers through [`clap_wrapper`] and [`vst3_wrapper`] (everything, without compiling or linking the
+//! logic, so a hot plugin knows what it is before its library exists), and by the `overdub` command.
 
-mod clap_wrapper;
 mod manifest;
+mod wrapper;
 
-pub use clap_wrapper::{LOGIC_PROFILE_ENV, clap_wrapper, description_source, logic_crate_of};
 pub use manifest::{ManifestError, PluginManifest};
+pub use wrapper::{LOGIC_PROFILE_ENV, clap_wrapper, description_source, logic_crate_of, vst3_wrapper};

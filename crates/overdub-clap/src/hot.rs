@@ -7,20 +7,13 @@ use crate::notices::{Notice, Notices};
 use crate::plugin::PluginShell;
 use clack_extensions::log::LogSeverity;
 use overdub_abi::LogicInfo;
-use overdub_loader::{HotOptions, HotProcessor, HotShell, ReloadEvent, StateOutcome};
+use overdub_loader::{HotOptions, HotProcessor, HotShell, ReloadEvent, Severity};
 use overdub_shell::{Continuity, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError, StateLoaded};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
 
-/// The environment variable that points every hot overdub plugin in a process at a logic library, overriding
-/// the path recorded at build time.
-pub const LOGIC_ENV: &str = "OVERDUB_LOGIC";
-
-/// The library a hot plugin loads: `OVERDUB_LOGIC` when set, else `recorded` (the build script's path).
-pub fn library_path(recorded: &str) -> PathBuf {
-    std::env::var_os(LOGIC_ENV).map_or_else(|| PathBuf::from(recorded), PathBuf::from)
-}
+pub use overdub_loader::{LOGIC_ENV, library_path};
 
 /// A [`HotShell`] following its library, with the reports its worker sends.
 pub struct HotPluginShell {
@@ -47,8 +40,7 @@ impl HotPluginShell {
             Ok(shell) => shell,
             Err(source) => return Err(ClapError::Load { path, source }),
         };
-        let running = if shell.library().is_some() { "running" } else { "waiting for" };
-        notices.log(LogSeverity::Info, &format!("overdub: {running} {} (hot)", path.display()));
+        notices.log(LogSeverity::Info, &overdub_loader::following_line(&path, shell.library().is_some()));
         Ok(Self { shell, reports })
     }
 }
@@ -61,52 +53,21 @@ impl PluginShell for HotPluginShell {
     }
 }
 
-/// Logs one reload event and raises what the main thread must act on. Faults are logged from the shell's
-/// fault report instead, once per fault.
+/// Logs one reload event and raises what the main thread must act on.
 fn report(event: &ReloadEvent, notices: &Notices) {
-    match event {
-        ReloadEvent::Swapped { timings, state, params_changed, .. } => {
-            let state = match state {
-                StateOutcome::Kept => "state kept".to_owned(),
-                StateOutcome::Migrated { bytes } => format!("state migrated ({bytes} bytes)"),
-                StateOutcome::Reset { reason } => format!("state reset: {reason}"),
-            };
-            let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-            notices.log(
-                LogSeverity::Info,
-                &format!(
-                    "overdub: new build running after {:.1} ms (settle {:.2} · load {:.2} · prepare {:.2} · \
-                     swap {:.2} ms), {state}",
-                    ms(timings.total()),
-                    ms(timings.settle),
-                    ms(timings.load),
-                    ms(timings.prepare),
-                    ms(timings.swap)
-                ),
-            );
-            if *params_changed {
-                notices.raise(Notice::ParamsChanged);
-            }
-            notices.raise(Notice::LatencyMayHaveChanged);
+    if let Some((severity, line)) = overdub_loader::report_line(event) {
+        let severity = match severity {
+            Severity::Info => LogSeverity::Info,
+            Severity::Warning => LogSeverity::Warning,
+            Severity::Error => LogSeverity::Error,
+        };
+        notices.log(severity, &line);
+    }
+    if let ReloadEvent::Swapped { params_changed, .. } = event {
+        if *params_changed {
+            notices.raise(Notice::ParamsChanged);
         }
-        ReloadEvent::Rejected { path, reason } => {
-            notices
-                .log(LogSeverity::Warning, &format!("overdub: build {} rejected: {reason}", path.display()));
-        }
-        ReloadEvent::Removed { path } => notices.log(
-            LogSeverity::Warning,
-            &format!("overdub: {} is missing; the running build (if any) keeps playing", path.display()),
-        ),
-        ReloadEvent::RolledBack { reason, .. } => {
-            notices.log(LogSeverity::Warning, &format!("overdub: {reason}; the previous build runs again"));
-        }
-        ReloadEvent::Allocated { count, .. } => {
-            notices.log(
-                LogSeverity::Warning,
-                &format!("overdub: the logic's process() allocated {count} times"),
-            );
-        }
-        _ => {}
+        notices.raise(Notice::LatencyMayHaveChanged);
     }
 }
 

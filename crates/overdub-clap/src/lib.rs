@@ -26,7 +26,6 @@
 //! audio thread, and the audio thread never waits for the main thread. A hot shell's worker reaches the main
 //! thread through the host's `request_callback`.
 
-mod bundle;
 mod description;
 mod error;
 mod events;
@@ -41,9 +40,8 @@ mod state;
 #[cfg(feature = "hot")]
 pub mod hot;
 
-pub use bundle::{BundleSpec, Platform, bundle, install, user_clap_dir};
-pub use description::{AudioLayout, Description};
-pub use error::{BundleError, ClapError};
+pub use overdub_shell::{AudioLayout, Description};
+pub use error::ClapError;
 pub use main_thread::MainThread;
 pub use notices::{Notice, Notices};
 #[doc(hidden)]
@@ -76,10 +74,10 @@ pub fn static_shell<T: overdub::Identified>() -> Result<StaticShell<T>, ClapErro
 #[macro_export]
 macro_rules! export_clap {
     ($logic:path $(,)?) => {
-        $crate::export_clap!($logic, description: ::core::include!(::core::concat!(
-            ::core::env!("OUT_DIR"),
-            "/overdub_plugin.rs"
-        )));
+        $crate::export_clap!($logic, description: {
+            use $crate::{AudioLayout, Description};
+            ::core::include!(::core::concat!(::core::env!("OUT_DIR"), "/overdub_plugin.rs"))
+        });
     };
     ($logic:path, description: $description:expr $(,)?) => {
         #[cfg(all(feature = "static", feature = "hot"))]

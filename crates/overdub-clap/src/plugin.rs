@@ -2,11 +2,12 @@
 //! control lives in the main-thread data, the processor in the audio processor, and the only things all of
 //! the host's threads share are lock-free (the notices and the tail).
 
-use crate::description::Description;
+use overdub_shell::Description;
 use crate::error::ClapError;
 use crate::main_thread::MainThread;
 use crate::notices::Notices;
-use crate::processor::{AtomicTail, Processor};
+use crate::processor::Processor;
+use overdub_shell::AtomicTail;
 use clack_extensions::audio_ports::PluginAudioPorts;
 use clack_extensions::latency::PluginLatency;
 use clack_extensions::note_ports::PluginNotePorts;
@@ -93,7 +94,7 @@ impl<E: Export> Plugin for OverdubPlugin<E> {
 
 impl<E: Export> DefaultPluginFactory for OverdubPlugin<E> {
     fn get_descriptor() -> PluginDescriptor {
-        E::DESCRIPTION.descriptor(E::HOT)
+        crate::description::descriptor(&E::DESCRIPTION, E::HOT)
     }
 
     fn new_shared(host: HostSharedHandle<'_>) -> Result<Self::Shared<'_>, PluginError> {

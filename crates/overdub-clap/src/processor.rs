@@ -11,7 +11,7 @@ use clack_plugin::prelude::*;
 use overdub::alloc_counter::count_allocations;
 use overdub_abi::{AudioBuffer, Event};
 use overdub_shell::{HostBlock, ProcessConfig, ShellProcessor, audio_path};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 /// One activation of a plugin instance, running on the host's audio thread.
 pub struct Processor<'a, E: Export> {
@@ -22,38 +22,6 @@ pub struct Processor<'a, E: Export> {
     events: Vec<Event>,
     sample_rate: f64,
     fault_reported: bool,
-}
-
-/// The tail a block's status reported, readable and writable from any thread without a lock: samples, or
-/// [`AtomicTail::INFINITE`] for a logic that asked to be kept alive.
-pub(crate) struct AtomicTail(AtomicU64);
-
-impl AtomicTail {
-    const INFINITE: u64 = u64::MAX;
-
-    pub(crate) fn new() -> Self {
-        Self(AtomicU64::new(0))
-    }
-
-    fn encode(status: overdub_abi::ProcessStatus) -> u64 {
-        match status {
-            overdub_abi::ProcessStatus::Normal => 0,
-            overdub_abi::ProcessStatus::Tail { samples } => u64::from(samples),
-            overdub_abi::ProcessStatus::KeepAlive => Self::INFINITE,
-        }
-    }
-
-    /// Samples of tail, `None` for an endless one.
-    pub(crate) fn load(&self) -> Option<u32> {
-        match self.0.load(Ordering::Relaxed) {
-            Self::INFINITE => None,
-            samples => Some(samples as u32),
-        }
-    }
-
-    pub(crate) fn store(&self, status: overdub_abi::ProcessStatus) {
-        self.0.store(Self::encode(status), Ordering::Relaxed);
-    }
 }
 
 impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> for Processor<'a, E> {
@@ -152,26 +120,5 @@ impl<E: Export> Processor<'_, E> {
     /// A host flush on the audio thread: `input`'s parameter changes set on the processor. Real-time safe.
     pub(crate) fn flush_params(&mut self, input: &clack_plugin::events::io::InputEvents<'_>) {
         params::apply(&mut self.processor, input);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tails_survive_the_atomic() {
-        use overdub_abi::ProcessStatus as Status;
-        let atomic = AtomicTail::new();
-        assert_eq!(atomic.load(), Some(0), "no tail before the first block");
-        for (status, tail) in [
-            (Status::Normal, Some(0)),
-            (Status::Tail { samples: 48_000 }, Some(48_000)),
-            (Status::Tail { samples: u32::MAX }, Some(u32::MAX)),
-            (Status::KeepAlive, None),
-        ] {
-            atomic.store(status);
-            assert_eq!(atomic.load(), tail, "{status:?}");
-        }
     }
 }

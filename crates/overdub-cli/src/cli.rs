@@ -22,7 +22,7 @@ pub enum Command {
     Dev(DevArgs),
     /// Process a WAV (and/or MIDI) file offline through a logic library.
     Render(RenderArgs),
-    /// Build the CLAP plugin: static for release, hot for development.
+    /// Build the CLAP or VST3 plugin: static for release, hot for development.
     Bundle(BundleArgs),
     /// Run overdub's benchmarks and print each figure beside its target.
     Bench(BenchArgs),
@@ -126,11 +126,26 @@ pub struct BundleArgs {
     /// Compile the logic statically into the plugin (no loader, no watcher).
     #[arg(long)]
     pub release: bool,
-    /// Copy the bundle to the user's CLAP folder.
+    /// Copy the bundle to the user's plugin folder (`~/.clap`, `~/.vst3`, or the platform's).
     #[arg(long)]
     pub install: bool,
+    /// Which plugin format: `clap` (the wrapper crate in `clap/`), `vst3` (in `vst3/`), or `all` (each of
+    /// them, CLAP first).
+    #[arg(long, value_enum, default_value_t = FormatArg::Clap)]
+    pub format: FormatArg,
     /// The logic crate (default: the current directory).
     pub path: Option<PathBuf>,
+}
+
+/// The formats `overdub bundle` builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// CLAP.
+    Clap,
+    /// VST3.
+    Vst3,
+    /// CLAP, then VST3.
+    All,
 }
 
 /// `overdub bench`.

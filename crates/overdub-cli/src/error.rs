@@ -31,18 +31,28 @@ pub enum CliError {
         /// The crate's manifest.
         manifest: PathBuf,
     },
-    /// The logic crate has no CLAP wrapper crate beside its sources.
+    /// The logic crate has no wrapper crate for the format asked for beside its sources.
     #[error(
-        "{logic_dir} has no CLAP wrapper crate (expected {expected}): add one there, a `cdylib` crate that \
-         depends on `overdub-clap` and on this crate as an optional dependency, has a `static` (default) and a \
-         `hot` feature, and invokes `overdub_clap::export_clap!` with this crate's logic; the overdub \
-         repository's examples/gain/clap is one to copy, and `overdub new` scaffolds come with one"
+        "{logic_dir} has no {format} wrapper crate (expected {expected}): add one there, a `cdylib` crate that \
+         depends on `{wrapper_crate}` and on this crate as an optional dependency, has a `static` (default) \
+         and a `hot` feature, and invokes `{export_macro}` with this crate's logic; the overdub repository's \
+         examples/gain/{dir} is one to copy{scaffolded}"
     )]
-    NoClapWrapper {
+    NoWrapper {
+        /// The format's name.
+        format: &'static str,
         /// The logic crate's directory.
         logic_dir: PathBuf,
         /// Where the wrapper's `Cargo.toml` was looked for.
         expected: PathBuf,
+        /// The crate the wrapper depends on.
+        wrapper_crate: &'static str,
+        /// The macro it invokes.
+        export_macro: &'static str,
+        /// The wrapper's directory beside the logic.
+        dir: &'static str,
+        /// Whether `overdub new` scaffolds one, in words.
+        scaffolded: &'static str,
     },
     /// `cargo build` of a plugin failed; cargo has already printed its messages.
     #[error("cargo build failed for {manifest}; cargo's messages are above, no plugin was bundled")]
@@ -60,7 +70,7 @@ pub enum CliError {
     },
     /// The built plugin could not be bundled or installed.
     #[error("bundling the plugin failed: {0}")]
-    Bundle(#[from] overdub_clap::BundleError),
+    Bundle(#[from] overdub_bundle::BundleError),
     /// A file could not be read, written or created.
     #[error("cannot {action} {path}: {source}")]
     Io {

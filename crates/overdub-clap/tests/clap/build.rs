@@ -1,7 +1,7 @@
 //! The example plugins built as real `.clap` bundles, once per test run: static builds of every example, and
 //! a hot build of the gain wrapper (which the hot tests point at fixture logic libraries).
 
-use overdub_clap::{BundleSpec, Platform};
+use overdub_bundle::{BundleSpec, Format, Platform};
 use overdub_testkit::{cargo, dylib_file_name, run_build, workspace_root};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
@@ -22,7 +22,7 @@ fn bundle(target: &std::path::Path, example: &str, mode: &str) -> PathBuf {
     let spec =
         BundleSpec { library: &library, name: &format!("overdub-{example}"), id: example, version: "0.1.0" };
     let path =
-        overdub_clap::bundle(&spec, &target.join("bundle").join(mode), Platform::current()).expect("bundle");
+        overdub_bundle::bundle(&spec, Format::Clap, &target.join("bundle").join(mode), Platform::current()).expect("bundle");
     bundled.push((key, path.clone()));
     path
 }

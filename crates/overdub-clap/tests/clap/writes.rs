@@ -6,7 +6,7 @@ use crate::build::static_plugin;
 use crate::host::{Plugin, param_event};
 use crate::hot::{block, load_hot, wait_for, wait_for_log};
 use clack_host::prelude::*;
-use overdub_clap::{BundleSpec, Platform};
+use overdub_bundle::{BundleSpec, Format, Platform};
 use overdub_testkit::{fixture, install_like_linker, output_within, scratch_dir, test_deadline};
 use std::process::Command;
 
@@ -52,7 +52,7 @@ fn a_bundle_rebuilt_while_a_host_has_it_loaded_leaves_the_running_plugin_intact(
     let spec =
         BundleSpec { library: &library, name: "rebuilt", id: "dev.overdub.test.rebuilt", version: "1" };
     let out = dir.path().join("bundle");
-    let bundled = overdub_clap::bundle(&spec, &out, Platform::current()).unwrap();
+    let bundled = overdub_bundle::bundle(&spec, Format::Clap, &out, Platform::current()).unwrap();
     let mut plugin = Plugin::load(&bundled);
     let mut running = plugin.start(48_000.0, 64, 2, 2);
     let none = EventBuffer::new();
@@ -62,7 +62,7 @@ fn a_bundle_rebuilt_while_a_host_has_it_loaded_leaves_the_running_plugin_intact(
 
     // Another build lands under the same bundle name while the host processes.
     std::fs::copy(static_plugin("delay"), &library).unwrap();
-    overdub_clap::bundle(&spec, &out, Platform::current()).unwrap();
+    overdub_bundle::bundle(&spec, Format::Clap, &out, Platform::current()).unwrap();
     for _ in 0..100 {
         running.process(64, &none);
         assert_eq!(running.outputs[0][63], 0.5, "the host still runs the gain it loaded");

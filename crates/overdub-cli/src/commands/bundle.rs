@@ -1,70 +1,77 @@
-//! `overdub bundle`: the CLAP plugin, static for release, hot for development.
+//! `overdub bundle`: the CLAP or VST3 plugin, static for release, hot for development.
 //!
-//! A logic crate gets a CLAP plugin from a wrapper crate in its `clap/` directory (see the overdub
-//! repository's `examples/gain/clap`). `--release` builds that wrapper with its `static` feature (the logic
-//! compiled in); otherwise with `hot`, after building the logic's own library in the dev profile, which the
-//! hot plugin loads and reloads on every rebuild. Both wrappers are built in the release profile: the hot
-//! plugin's own machinery (watcher, staging, hashing, checks, loader) runs on every reload, and unoptimised
-//! it took 12 to 16 times as long to load each build (8.7 ms instead of 0.7 for a release-size library, 190
-//! ms instead of 12 for a debug-size one); only the logic follows the developer's profile. The release
-//! wrapper's artifacts are its own, so nothing it builds is rebuilt by the developer's dev builds of the
-//! logic, or the other way round. The built library is bundled into
-//! `<target>/bundle/<name>.clap` (static) or `<target>/bundle/<name>-hot.clap` (hot: distinct, so both can be
-//! installed side by side) and, with `--install`, copied into the user's CLAP folder. A bundle is replaced by
-//! writing a new file and renaming it over the old one, never rewritten in place: a host may have it loaded.
+//! A logic crate gets a plugin from a wrapper crate beside its sources: `clap/` for CLAP, `vst3/` for VST3 (see
+//! the overdub repository's `examples/gain/clap` and `examples/gain/vst3`); `--format` picks which (`clap`, the
+//! default, `vst3`, or `all`). `--release` builds the wrapper with its `static` feature (the logic compiled
+//! in); otherwise with `hot`, after building the logic's own library in the dev profile, which the hot plugin
+//! loads and reloads on every rebuild. Both wrappers are built in the release profile: the hot plugin's own
+//! machinery (watcher, staging, hashing, checks, loader) runs on every reload, and unoptimised it took 12 to
+//! 16 times as long to load each build (8.7 ms instead of 0.7 for a release-size library, 190 ms instead of
+//! 12 for a debug-size one); only the logic follows the developer's profile. The release wrapper's artifacts
+//! are its own, so nothing it builds is rebuilt by the developer's dev builds of the logic, or the other way
+//! round. The built library is bundled into `<target>/bundle/<name>.clap` or `<name>.vst3` (static), or
+//! `<name>-hot.clap` / `<name>-hot.vst3` (hot: distinct, so both can be installed side by side), in the
+//! platform's layout (see `overdub_bundle`) and, with `--install`, copied into the user's plugin folder. A
+//! bundle is replaced by writing a new one and renaming it over the old one, never rewritten in place: a
+//! host may have it loaded.
 //!
 //! The bundle is named after the logic package unless the wrapper's `Cargo.toml` says otherwise:
 //!
 //! ```toml
 //! [package.metadata.overdub]
-//! bundle-name = "my-plugin"         # → my-plugin.clap
+//! bundle-name = "my-plugin"         # → my-plugin.clap, my-plugin.vst3
 //! bundle-id = "com.example.plugin"  # macOS bundle identifier
 //! ```
 
-use crate::cli::BundleArgs;
+use crate::cli::{BundleArgs, FormatArg};
 use crate::error::CliError;
 use crate::logic_crate::{LogicCrate, build_cdylib, cargo};
-use overdub_clap::{BundleSpec, Platform};
+use overdub_bundle::{BundleSpec, Format, Platform};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// The wrapper crate's directory, relative to the logic crate's.
-const WRAPPER_DIR: &str = "clap";
-
-/// Builds the plugin, bundles it, installs it when asked, and prints the bundle's path on stdout.
+/// Builds the plugin in each format asked for, bundles it, installs it when asked, and prints each bundle's
+/// path on stdout, one a line.
 pub fn run(args: &BundleArgs) -> Result<(), CliError> {
     let logic = LogicCrate::find(args.path.as_deref().unwrap_or(Path::new(".")))?;
-    let made = bundle(&logic, args.release)?;
-    eprintln!(
-        "bundled {} ({}) in {:.1} s",
-        made.package,
-        if args.release { "static, release" } else { "hot: plugin in release, logic in dev" },
-        made.build_seconds
-    );
-    if !args.release {
-        eprintln!(
-            "hot plugin: it loads {} and reloads it whenever `cargo build` rewrites it",
-            made.logic_library
-                .as_deref()
-                .map_or_else(|| "the logic library".into(), |p| p.display().to_string())
-        );
-    }
-    let shown = if args.install {
-        let dir = overdub_clap::user_clap_dir(Platform::current())?;
-        let installed = overdub_clap::install(&made.path, &dir)?;
-        eprintln!("installed {} into {}", made.path.display(), dir.display());
-        installed
-    } else {
-        made.path
+    let formats: &[Format] = match args.format {
+        FormatArg::Clap => &[Format::Clap],
+        FormatArg::Vst3 => &[Format::Vst3],
+        FormatArg::All => &[Format::Clap, Format::Vst3],
     };
-    println!("{}", shown.display());
+    for &format in formats {
+        let made = bundle(&logic, format, args.release)?;
+        eprintln!(
+            "bundled {} ({}) in {:.1} s",
+            made.package,
+            if args.release { "static, release" } else { "hot: plugin in release, logic in dev" },
+            made.build_seconds
+        );
+        if !args.release {
+            eprintln!(
+                "hot plugin: it loads {} and reloads it whenever `cargo build` rewrites it",
+                made.logic_library
+                    .as_deref()
+                    .map_or_else(|| "the logic library".into(), |p| p.display().to_string())
+            );
+        }
+        let shown = if args.install {
+            let dir = overdub_bundle::user_plugin_dir(format, Platform::current())?;
+            let installed = overdub_bundle::install(&made.path, &dir)?;
+            eprintln!("installed {} into {}", made.path.display(), dir.display());
+            installed
+        } else {
+            made.path
+        };
+        println!("{}", shown.display());
+    }
     Ok(())
 }
 
 /// A bundle [`bundle`] made.
 #[derive(Clone, Debug)]
 pub struct Bundled {
-    /// The `.clap` file (or macOS bundle directory).
+    /// The `.clap` file or the `.vst3` directory.
     pub path: PathBuf,
     /// The wrapper crate's package name.
     pub package: String,
@@ -74,10 +81,10 @@ pub struct Bundled {
     pub build_seconds: f64,
 }
 
-/// Builds the CLAP wrapper of `logic` (static with `release`, hot otherwise) and bundles it into
+/// Builds the `format` wrapper of `logic` (static with `release`, hot otherwise) and bundles it into
 /// `<target>/bundle`, where `<target>` is the logic crate's target directory.
-pub fn bundle(logic: &LogicCrate, release: bool) -> Result<Bundled, CliError> {
-    let wrapper = Wrapper::find(logic)?;
+pub fn bundle(logic: &LogicCrate, format: Format, release: bool) -> Result<Bundled, CliError> {
+    let wrapper = Wrapper::find(logic, format)?;
     let target_dir = match &logic.target_dir {
         Some(dir) => dir.clone(),
         None => metadata(&logic.manifest)?.target_directory,
@@ -101,7 +108,7 @@ pub fn bundle(logic: &LogicCrate, release: bool) -> Result<Bundled, CliError> {
     let id = wrapper.bundle_id.unwrap_or_else(|| format!("dev.overdub.plugin.{name}"));
     let (name, id) = if release { (name, id) } else { (format!("{name}-hot"), format!("{id}.hot")) };
     let spec = BundleSpec { library: &built.library, name: &name, id: &id, version: &wrapper.version };
-    let path = overdub_clap::bundle(&spec, &target_dir.join("bundle"), Platform::current())?;
+    let path = overdub_bundle::bundle(&spec, format, &target_dir.join("bundle"), Platform::current())?;
     Ok(Bundled { path, package: wrapper.package, logic_library, build_seconds })
 }
 
@@ -125,7 +132,7 @@ fn bundle_build(error: CliError) -> CliError {
     }
 }
 
-/// The CLAP wrapper crate of a logic crate.
+/// A wrapper crate of a logic crate.
 struct Wrapper {
     manifest: PathBuf,
     package: String,
@@ -135,11 +142,28 @@ struct Wrapper {
 }
 
 impl Wrapper {
-    fn find(logic: &LogicCrate) -> Result<Self, CliError> {
-        let expected = logic.dir.join(WRAPPER_DIR).join("Cargo.toml");
+    fn find(logic: &LogicCrate, format: Format) -> Result<Self, CliError> {
+        let dir = format.extension();
+        let expected = logic.dir.join(dir).join("Cargo.toml");
         let manifest = match expected.canonicalize() {
             Ok(path) if path.is_file() => path,
-            _ => return Err(CliError::NoClapWrapper { logic_dir: logic.dir.clone(), expected }),
+            _ => {
+                let (format, wrapper_crate, export_macro, scaffolded) = match format {
+                    Format::Clap => {
+                        ("CLAP", "overdub-clap", "overdub_clap::export_clap!", ", and `overdub new` scaffolds come with one")
+                    }
+                    Format::Vst3 => ("VST3", "overdub-vst3", "overdub_vst3::export_vst3!", ""),
+                };
+                return Err(CliError::NoWrapper {
+                    format,
+                    logic_dir: logic.dir.clone(),
+                    expected,
+                    wrapper_crate,
+                    export_macro,
+                    dir,
+                    scaffolded,
+                });
+            }
         };
         let package =
             metadata(&manifest)?.packages.into_iter().find(|p| p.manifest_path == manifest).ok_or_else(
@@ -151,9 +175,8 @@ impl Wrapper {
         if !package.targets.iter().any(|t| t.crate_types.iter().any(|c| c == "cdylib")) {
             return Err(CliError::NotALogicCrate {
                 manifest,
-                reason:
-                    "this CLAP wrapper builds no plugin library: give it `[lib] crate-type = [\"cdylib\"]`"
-                        .to_owned(),
+                reason: "this wrapper builds no plugin library: give it `[lib] crate-type = [\"cdylib\"]`"
+                    .to_owned(),
             });
         }
         let overdub = package.metadata.and_then(|m| m.overdub);

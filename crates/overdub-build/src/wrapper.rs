@@ -1,12 +1,13 @@
-//! The build script of a CLAP wrapper crate: the plugin's description and the logic library's path, learnt
-//! from the logic crate's manifest without compiling the logic.
+//! The build script of a plugin wrapper crate (CLAP or VST3): the plugin's description and the logic library's
+//! path, learnt from the logic crate's manifest without compiling the logic.
 
 use crate::manifest::{ManifestError, PluginManifest};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use toml_edit::DocumentMut;
 
-/// The file [`clap_wrapper`] writes into `OUT_DIR`, which `overdub_clap::export_clap!` includes.
+/// The file [`clap_wrapper`] and [`vst3_wrapper`] write into `OUT_DIR`, which `overdub_clap::export_clap!` and
+/// `overdub_vst3::export_vst3!` include.
 pub const DESCRIPTION_FILE: &str = "overdub_plugin.rs";
 
 /// The environment variable naming the cargo profile whose build of the logic a hot wrapper loads, when it
@@ -15,7 +16,19 @@ pub const DESCRIPTION_FILE: &str = "overdub_plugin.rs";
 /// developer's own `cargo build` of the logic.
 pub const LOGIC_PROFILE_ENV: &str = "OVERDUB_LOGIC_PROFILE";
 
-/// Runs as a CLAP wrapper crate's whole `build.rs`: finds the logic crate (the path dependency whose
+/// Runs as a CLAP wrapper crate's whole `build.rs`; see [`vst3_wrapper`], which does the same for a VST3
+/// wrapper.
+pub fn clap_wrapper() {
+    plugin_wrapper();
+}
+
+/// Runs as a VST3 wrapper crate's whole `build.rs`: the description and the library path are the same for
+/// every format, so a plugin is described once, in the logic's manifest.
+pub fn vst3_wrapper() {
+    plugin_wrapper();
+}
+
+/// A wrapper crate's build script, whatever the format: finds the logic crate (the path dependency whose
 /// manifest has `[package.metadata.overdub]`), writes the plugin's description for `export_clap!` and records
 /// where a hot build finds the logic library (`OVERDUB_LOGIC_PATH`: the logic's cdylib in the same target
 /// directory, in the wrapper's own profile directory, `<target>/<profile>/` three levels above `OUT_DIR`, or
@@ -24,7 +37,7 @@ pub const LOGIC_PROFILE_ENV: &str = "OVERDUB_LOGIC_PROFILE";
 /// # Panics
 /// With the reason, when the logic crate cannot be found or names no plugin: that fails the build, which is
 /// how a build script reports.
-pub fn clap_wrapper() {
+fn plugin_wrapper() {
     let env =
         |key: &str| std::env::var_os(key).unwrap_or_else(|| panic!("cargo sets {key} for build scripts"));
     let wrapper = PathBuf::from(env("CARGO_MANIFEST_DIR")).join("Cargo.toml");
@@ -94,7 +107,8 @@ pub fn logic_crate_of(wrapper_manifest: &Path) -> Result<PluginManifest, Manifes
     })
 }
 
-/// The Rust expression of the plugin's `overdub_clap::Description`, as [`clap_wrapper`] writes it.
+/// The Rust expression of the plugin's `overdub_shell::Description`, as [`clap_wrapper`] writes it. Its type
+/// names are unqualified: each export macro includes it where its own crate's re-exports are in scope.
 pub fn description_source(logic: &PluginManifest) -> String {
     let mut features = String::new();
     for feature in &logic.features {
@@ -102,14 +116,14 @@ pub fn description_source(logic: &PluginManifest) -> String {
     }
     format!(
         "// The plugin as `[package.metadata.overdub]` of {manifest} describes it; written by overdub-build.\n\
-         ::overdub_clap::Description {{\n    \
+         Description {{\n    \
              id: {id:?},\n    \
              name: {name:?},\n    \
              vendor: {vendor:?},\n    \
              version: ::core::env!(\"CARGO_PKG_VERSION\"),\n    \
              description: {description:?},\n    \
              features: &[{features}],\n    \
-             audio: ::overdub_clap::AudioLayout {{ inputs: {inputs}, outputs: {outputs} }},\n    \
+             audio: AudioLayout {{ inputs: {inputs}, outputs: {outputs} }},\n    \
              note_input: {notes},\n\
          }}\n",
         manifest = logic.path.display(),
