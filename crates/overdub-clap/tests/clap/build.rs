@@ -31,7 +31,7 @@ fn bundle(target: &std::path::Path, example: &str, mode: &str) -> PathBuf {
 pub fn static_plugin(example: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let target = BUILT.get_or_init(|| {
-        let target = workspace_root().join("target").join("clap-tests").join("static");
+        let target = workspace_root().join("target").join("plugin-tests").join("static");
         let mut command = cargo();
         command.arg("build").current_dir(workspace_root()).arg("--target-dir").arg(&target);
         for example in EXAMPLES {
@@ -47,7 +47,7 @@ pub fn static_plugin(example: &str) -> PathBuf {
 pub fn hot_plugin() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let target = BUILT.get_or_init(|| {
-        let target = workspace_root().join("target").join("clap-tests").join("hot");
+        let target = workspace_root().join("target").join("plugin-tests").join("hot");
         let mut command = cargo();
         command
             .arg("build")

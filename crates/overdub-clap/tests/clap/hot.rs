@@ -146,7 +146,7 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
 #[test]
 fn a_hot_plugin_knows_its_identity_from_the_manifest_before_any_logic_library_exists() {
     let plugin = hot_plugin();
-    let profile = workspace_root().join("target").join("clap-tests").join("hot").join("debug");
+    let profile = workspace_root().join("target").join("plugin-tests").join("hot").join("debug");
     assert!(
         !profile.join(dylib_file_name("gain")).exists(),
         "the hot build neither built nor linked the logic"
