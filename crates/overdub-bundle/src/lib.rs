@@ -106,6 +106,7 @@ pub fn user_plugin_dir(format: Format, platform: Platform) -> Result<PathBuf, Bu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn spec(library: &Path) -> BundleSpec<'_> {
         BundleSpec { library, name: "overdub-test", id: "dev.overdub.test", version: "1.2.3" }
@@ -116,7 +117,8 @@ mod tests {
         let dir = overdub_testkit::scratch_dir();
         let library = dir.path().join("libtest.so");
         fs::write(&library, b"ELF pretend").unwrap();
-        let made = bundle(&spec(&library), Format::Clap, &dir.path().join("bundle"), Platform::Linux).unwrap();
+        let made =
+            bundle(&spec(&library), Format::Clap, &dir.path().join("bundle"), Platform::Linux).unwrap();
         assert_eq!(made, dir.path().join("bundle").join("overdub-test.clap"));
         assert_eq!(fs::read(&made).unwrap(), b"ELF pretend");
         let clap_dir = dir.path().join("home").join(".clap");
@@ -167,7 +169,8 @@ mod tests {
     #[test]
     fn a_missing_library_is_reported() {
         let dir = overdub_testkit::scratch_dir();
-        let err = bundle(&spec(&dir.path().join("nope.so")), Format::Vst3, dir.path(), Platform::Linux).unwrap_err();
+        let err = bundle(&spec(&dir.path().join("nope.so")), Format::Vst3, dir.path(), Platform::Linux)
+            .unwrap_err();
         assert!(matches!(err, BundleError::MissingLibrary(_)), "{err}");
     }
 
@@ -176,13 +179,15 @@ mod tests {
         let dir = overdub_testkit::scratch_dir();
         let library = dir.path().join("libtest.so");
         fs::write(&library, b"ELF pretend").unwrap();
-        let made = bundle(&spec(&library), Format::Vst3, &dir.path().join("bundle"), Platform::Linux).unwrap();
+        let made =
+            bundle(&spec(&library), Format::Vst3, &dir.path().join("bundle"), Platform::Linux).unwrap();
         assert_eq!(made, dir.path().join("bundle").join("overdub-test.vst3"));
         let arch = format!("{}-linux", std::env::consts::ARCH);
         let binary = made.join("Contents").join(arch).join("overdub-test.so");
         assert_eq!(fs::read(&binary).unwrap(), b"ELF pretend");
         fs::write(&library, b"ELF rebuilt").unwrap();
-        let again = bundle(&spec(&library), Format::Vst3, &dir.path().join("bundle"), Platform::Linux).unwrap();
+        let again =
+            bundle(&spec(&library), Format::Vst3, &dir.path().join("bundle"), Platform::Linux).unwrap();
         assert_eq!(fs::read(&binary).unwrap(), b"ELF rebuilt", "a rebuilt bundle replaces the old one");
         let installed = install(&again, &dir.path().join(".vst3")).unwrap();
         assert!(installed.join("Contents").is_dir());
@@ -194,7 +199,8 @@ mod tests {
         let dir = overdub_testkit::scratch_dir();
         let library = dir.path().join("test.dll");
         fs::write(&library, b"PE pretend").unwrap();
-        let windows = bundle(&spec(&library), Format::Vst3, &dir.path().join("win"), Platform::Windows).unwrap();
+        let windows =
+            bundle(&spec(&library), Format::Vst3, &dir.path().join("win"), Platform::Windows).unwrap();
         let arch = match std::env::consts::ARCH {
             "aarch64" => "arm64",
             arch => arch,

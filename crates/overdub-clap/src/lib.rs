@@ -40,12 +40,12 @@ mod state;
 #[cfg(feature = "hot")]
 pub mod hot;
 
-pub use overdub_shell::{AudioLayout, Description};
 pub use error::ClapError;
 pub use main_thread::MainThread;
 pub use notices::{Notice, Notices};
 #[doc(hidden)]
 pub use overdub_shell::StaticShell;
+pub use overdub_shell::{AudioLayout, Description};
 pub use plugin::{Export, OverdubPlugin, PluginShell, Shared};
 pub use processor::Processor;
 

@@ -2,12 +2,10 @@
 //! control lives in the main-thread data, the processor in the audio processor, and the only things all of
 //! the host's threads share are lock-free (the notices and the tail).
 
-use overdub_shell::Description;
 use crate::error::ClapError;
 use crate::main_thread::MainThread;
 use crate::notices::Notices;
 use crate::processor::Processor;
-use overdub_shell::AtomicTail;
 use clack_extensions::audio_ports::PluginAudioPorts;
 use clack_extensions::latency::PluginLatency;
 use clack_extensions::note_ports::PluginNotePorts;
@@ -15,6 +13,8 @@ use clack_extensions::params::PluginParams;
 use clack_extensions::state::PluginState;
 use clack_extensions::tail::PluginTail;
 use clack_plugin::prelude::*;
+use overdub_shell::AtomicTail;
+use overdub_shell::Description;
 use overdub_shell::Shell;
 use std::marker::PhantomData;
 use std::sync::Arc;

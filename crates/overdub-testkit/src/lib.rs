@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod plugins;
 mod process;
 mod skew;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
@@ -13,6 +14,9 @@ pub mod syscalls;
 mod variant;
 mod wait;
 
+pub use plugins::{
+    EXAMPLES, WrapperKind, bundle_once, example_plugin_library, target_dir as plugin_target_dir,
+};
 pub use process::{ChildGuard, output_within};
 pub use skew::abi_skew_library;
 pub use tempfile::TempDir;

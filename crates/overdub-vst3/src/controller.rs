@@ -8,11 +8,11 @@ use crate::plugin::Vst3Plugin;
 use crate::strings::{read_utf16, write_utf16};
 use overdub_abi::ParamInfo;
 use overdub_shell::Shell;
+use vst3::ComRef;
 use vst3::Steinberg::Vst::{
     IComponentHandler, IEditControllerTrait, ParamID, ParamValue, ParameterInfo, String128, TChar,
 };
 use vst3::Steinberg::{FIDString, IBStream, IPlugView, kInvalidArgument, kResultFalse, kResultOk, tresult};
-use vst3::ComRef;
 
 /// Longest text a host may hand for a value (a `String128`).
 const TEXT_UNITS: usize = 128;
@@ -51,7 +51,12 @@ impl<E: Export> IEditControllerTrait for Vst3Plugin<E> {
         kResultOk
     }
 
-    unsafe fn getParamStringByValue(&self, id: ParamID, normalized: ParamValue, text: *mut String128) -> tresult {
+    unsafe fn getParamStringByValue(
+        &self,
+        id: ParamID,
+        normalized: ParamValue,
+        text: *mut String128,
+    ) -> tresult {
         // SAFETY: the host passes a writable `String128`.
         let (Some(param), Some(text)) = (self.param(id), unsafe { text.as_mut() }) else {
             return kInvalidArgument;
@@ -64,7 +69,12 @@ impl<E: Export> IEditControllerTrait for Vst3Plugin<E> {
         kResultOk
     }
 
-    unsafe fn getParamValueByString(&self, id: ParamID, text: *mut TChar, normalized: *mut ParamValue) -> tresult {
+    unsafe fn getParamValueByString(
+        &self,
+        id: ParamID,
+        text: *mut TChar,
+        normalized: *mut ParamValue,
+    ) -> tresult {
         let Some(param) = self.param(id) else { return kInvalidArgument };
         // SAFETY: the host passes a NUL-terminated string of at most a `String128`.
         let typed = unsafe { read_utf16(text, TEXT_UNITS) };

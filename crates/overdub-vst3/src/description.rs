@@ -47,7 +47,8 @@ fn word(feature: &str) -> Option<&'static str> {
 /// The sub-categories hosts sort the plugin by, e.g. `Fx|Delay|Stereo` or `Instrument|Synth|Stereo`: the main
 /// category first (from the tags, else from the audio layout), then every other known tag once.
 pub(crate) fn subcategories(description: &Description) -> String {
-    let words: Vec<&str> = description.features.iter().filter_map(|f| f.to_str().ok().and_then(word)).collect();
+    let words: Vec<&str> =
+        description.features.iter().filter_map(|f| f.to_str().ok().and_then(word)).collect();
     let main = if words.contains(&"Instrument") {
         "Instrument"
     } else if words.contains(&"Fx") || description.audio.inputs > 0 || !description.note_input {
@@ -69,7 +70,11 @@ mod tests {
     use super::*;
     use overdub_shell::AudioLayout;
 
-    fn described(features: &'static [&'static std::ffi::CStr], audio: AudioLayout, notes: bool) -> Description {
+    fn described(
+        features: &'static [&'static std::ffi::CStr],
+        audio: AudioLayout,
+        notes: bool,
+    ) -> Description {
         Description {
             id: "dev.overdub.test",
             name: "Test",
@@ -86,7 +91,8 @@ mod tests {
     fn feature_tags_become_sub_categories_main_category_first() {
         let delay = described(&[c"stereo", c"audio-effect", c"delay"], AudioLayout::STEREO_EFFECT, false);
         assert_eq!(subcategories(&delay), "Fx|Stereo|Delay");
-        let synth = described(&[c"instrument", c"synthesizer", c"stereo"], AudioLayout::STEREO_INSTRUMENT, true);
+        let synth =
+            described(&[c"instrument", c"synthesizer", c"stereo"], AudioLayout::STEREO_INSTRUMENT, true);
         assert_eq!(subcategories(&synth), "Instrument|Synth|Stereo");
         let untagged = described(&[c"something-new"], AudioLayout::STEREO_INSTRUMENT, true);
         assert_eq!(subcategories(&untagged), "Instrument");

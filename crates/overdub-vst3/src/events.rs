@@ -61,7 +61,11 @@ pub(crate) unsafe fn notes(list: *mut IEventList, out: &mut Vec<Event>) {
             } else if kind == bits(kPolyPressureEvent) {
                 let pressure = event.__field0.polyPressure;
                 note(pressure.channel, pressure.pitch, pressure.pressure, -1).map(|n| {
-                    EventBody::PolyPressure(PolyPressure { channel: n.channel, key: n.key, value: n.velocity })
+                    EventBody::PolyPressure(PolyPressure {
+                        channel: n.channel,
+                        key: n.key,
+                        value: n.velocity,
+                    })
                 })
             } else {
                 None

@@ -12,9 +12,9 @@ use vst3::Steinberg::PClassInfo_::ClassCardinality_::kManyInstances;
 use vst3::Steinberg::PFactoryInfo_::FactoryFlags_::kUnicode;
 use vst3::Steinberg::Vst::SDKVersionString;
 use vst3::Steinberg::{
-    FIDString, FUnknown, IPluginFactory, IPluginFactory2Trait, IPluginFactory3,
-    IPluginFactory3Trait, IPluginFactoryTrait, PClassInfo, PClassInfo2, PClassInfoW, PFactoryInfo, TUID,
-    kInvalidArgument, kResultFalse, kResultOk, tresult,
+    FIDString, FUnknown, IPluginFactory, IPluginFactory2Trait, IPluginFactory3, IPluginFactory3Trait,
+    IPluginFactoryTrait, PClassInfo, PClassInfo2, PClassInfoW, PFactoryInfo, TUID, kInvalidArgument,
+    kResultFalse, kResultOk, tresult,
 };
 use vst3::{Class, ComPtr, ComRef, ComWrapper};
 
@@ -36,7 +36,11 @@ impl<E: Export> Factory<E> {
     /// A new factory, as the raw pointer `GetPluginFactory` returns (its one reference the host's).
     pub fn into_raw() -> *mut c_void {
         let factory = ComWrapper::new(Self { host_context: Mutex::new(None), _plugin: PhantomData });
-        factory.to_com_ptr::<IPluginFactory>().expect("the factory implements IPluginFactory").into_raw().cast()
+        factory
+            .to_com_ptr::<IPluginFactory>()
+            .expect("the factory implements IPluginFactory")
+            .into_raw()
+            .cast()
     }
 
     fn sdk_version() -> &'static str {
@@ -98,6 +102,24 @@ impl<E: Export> IPluginFactoryTrait for Factory<E> {
     }
 }
 
+/// Fills a `PClassInfo2` or a `PClassInfoW`, which differ only in the width of some of their strings:
+/// `wide` writes those.
+macro_rules! class_info {
+    ($info:expr, $wide:path) => {{
+        let info = $info;
+        let description = E::DESCRIPTION;
+        info.cid = class_id(&description, E::HOT);
+        info.cardinality = crate::enums::signed(kManyInstances);
+        write_utf8(AUDIO_MODULE_CLASS, &mut info.category);
+        $wide(&description.listed(E::HOT).1, &mut info.name);
+        info.classFlags = 0;
+        write_utf8(&subcategories(&description), &mut info.subCategories);
+        $wide(description.vendor, &mut info.vendor);
+        $wide(description.version, &mut info.version);
+        $wide(Self::sdk_version(), &mut info.sdkVersion);
+    }};
+}
+
 impl<E: Export> IPluginFactory2Trait for Factory<E> {
     unsafe fn getClassInfo2(&self, index: i32, info: *mut PClassInfo2) -> tresult {
         // SAFETY: the host passes a writable class info.
@@ -105,16 +127,7 @@ impl<E: Export> IPluginFactory2Trait for Factory<E> {
         if index != 0 {
             return kInvalidArgument;
         }
-        let description = E::DESCRIPTION;
-        info.cid = class_id(&description, E::HOT);
-        info.cardinality = crate::enums::signed(kManyInstances);
-        write_utf8(AUDIO_MODULE_CLASS, &mut info.category);
-        write_utf8(&description.listed(E::HOT).1, &mut info.name);
-        info.classFlags = 0;
-        write_utf8(&subcategories(&description), &mut info.subCategories);
-        write_utf8(description.vendor, &mut info.vendor);
-        write_utf8(description.version, &mut info.version);
-        write_utf8(Self::sdk_version(), &mut info.sdkVersion);
+        class_info!(info, write_utf8);
         kResultOk
     }
 }
@@ -126,16 +139,7 @@ impl<E: Export> IPluginFactory3Trait for Factory<E> {
         if index != 0 {
             return kInvalidArgument;
         }
-        let description = E::DESCRIPTION;
-        info.cid = class_id(&description, E::HOT);
-        info.cardinality = crate::enums::signed(kManyInstances);
-        write_utf8(AUDIO_MODULE_CLASS, &mut info.category);
-        write_utf16(&description.listed(E::HOT).1, &mut info.name);
-        info.classFlags = 0;
-        write_utf8(&subcategories(&description), &mut info.subCategories);
-        write_utf16(description.vendor, &mut info.vendor);
-        write_utf16(description.version, &mut info.version);
-        write_utf16(Self::sdk_version(), &mut info.sdkVersion);
+        class_info!(info, write_utf16);
         kResultOk
     }
 

@@ -27,9 +27,14 @@ pub fn watch(path: std::path::PathBuf, notices: &Arc<Notices>) -> Result<HotShel
             }
         }) as Arc<dyn Fn() + Send + Sync>
     };
-    let options =
-        HotOptions { events: Some(sender), wake: Some(wake), wait_for_library: true, ..HotOptions::default() };
-    let shell = HotShell::watch(&path, options).map_err(|source| Vst3Error::Load { path: path.clone(), source })?;
+    let options = HotOptions {
+        events: Some(sender),
+        wake: Some(wake),
+        wait_for_library: true,
+        ..HotOptions::default()
+    };
+    let shell =
+        HotShell::watch(&path, options).map_err(|source| Vst3Error::Load { path: path.clone(), source })?;
     notices.log(&overdub_loader::following_line(&path, shell.library().is_some()));
     Ok(shell)
 }

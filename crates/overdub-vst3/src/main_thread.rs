@@ -270,7 +270,9 @@ impl<E: Export> MainThread<E> {
                 control.request_restart(kLatencyChanged);
             }
             match control.handler.clone() {
-                Some(handler) if control.pending != 0 => (std::mem::take(&mut control.pending), Some(handler)),
+                Some(handler) if control.pending != 0 => {
+                    (std::mem::take(&mut control.pending), Some(handler))
+                }
                 _ => (0, None),
             }
         };

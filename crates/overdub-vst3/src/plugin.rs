@@ -60,8 +60,7 @@ impl<E: Export> Vst3Plugin<E> {
     pub(crate) fn new(factory_context: Option<ComPtr<FUnknown>>) -> Result<Self, crate::Vst3Error> {
         let notices = Arc::new(Notices::from_env());
         let shell = E::create_shell(&notices)?;
-        let shared =
-            Arc::new(Shared { notices, tail: AtomicTail::new(), allocations: AtomicU64::new(0) });
+        let shared = Arc::new(Shared { notices, tail: AtomicTail::new(), allocations: AtomicU64::new(0) });
         let main = MainThread::new(shell, Arc::clone(&shared));
         if let Some(context) = factory_context {
             main.offer_run_loop(context.as_com_ref());
@@ -116,7 +115,13 @@ impl<E: Export> IComponentTrait for Vst3Plugin<E> {
         }
     }
 
-    unsafe fn getBusInfo(&self, media: MediaType, dir: BusDirection, index: i32, bus: *mut BusInfo) -> tresult {
+    unsafe fn getBusInfo(
+        &self,
+        media: MediaType,
+        dir: BusDirection,
+        index: i32,
+        bus: *mut BusInfo,
+    ) -> tresult {
         // SAFETY: the host passes a writable bus info.
         let Some(bus) = (unsafe { bus.as_mut() }) else { return kInvalidArgument };
         // SAFETY: the count is answered from the description alone.
@@ -142,7 +147,13 @@ impl<E: Export> IComponentTrait for Vst3Plugin<E> {
         kNotImplemented
     }
 
-    unsafe fn activateBus(&self, _media: MediaType, _dir: BusDirection, _index: i32, _state: TBool) -> tresult {
+    unsafe fn activateBus(
+        &self,
+        _media: MediaType,
+        _dir: BusDirection,
+        _index: i32,
+        _state: TBool,
+    ) -> tresult {
         kResultOk
     }
 

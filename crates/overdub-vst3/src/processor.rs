@@ -183,7 +183,12 @@ impl<E: Export> IAudioProcessorTrait for Vst3Plugin<E> {
         }
     }
 
-    unsafe fn getBusArrangement(&self, dir: BusDirection, index: i32, arr: *mut SpeakerArrangement) -> tresult {
+    unsafe fn getBusArrangement(
+        &self,
+        dir: BusDirection,
+        index: i32,
+        arr: *mut SpeakerArrangement,
+    ) -> tresult {
         let is_input = dir == signed(kInput);
         let channels = E::DESCRIPTION.audio.channels(is_input);
         if index != 0 || channels == 0 || arr.is_null() || !(is_input || dir == signed(kOutput)) {

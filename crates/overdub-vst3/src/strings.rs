@@ -71,6 +71,7 @@ mod tests {
         assert_eq!(wide, [u16::from(b'a'), 0xd834, 0xdd1e, 0]);
         // SAFETY: `wide` is NUL-terminated within its four units.
         assert_eq!(unsafe { read_utf16(wide.as_ptr(), 4) }.as_deref(), Some("a𝄞"));
+        // SAFETY: a null pointer is allowed.
         assert_eq!(unsafe { read_utf16(std::ptr::null(), 4) }, None);
     }
 }

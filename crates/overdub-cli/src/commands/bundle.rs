@@ -149,9 +149,12 @@ impl Wrapper {
             Ok(path) if path.is_file() => path,
             _ => {
                 let (format, wrapper_crate, export_macro, scaffolded) = match format {
-                    Format::Clap => {
-                        ("CLAP", "overdub-clap", "overdub_clap::export_clap!", ", and `overdub new` scaffolds come with one")
-                    }
+                    Format::Clap => (
+                        "CLAP",
+                        "overdub-clap",
+                        "overdub_clap::export_clap!",
+                        ", and `overdub new` scaffolds come with one",
+                    ),
                     Format::Vst3 => ("VST3", "overdub-vst3", "overdub_vst3::export_vst3!", ""),
                 };
                 return Err(CliError::NoWrapper {

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use vst3::Steinberg::Vst::{
     AudioBusBuffers, AudioBusBuffers__type0, BusDirections_, BusInfo, Event, IAudioProcessor,
-    IAudioProcessorTrait, IComponent, IComponentHandler, IComponentTrait, IEditController, IEditControllerTrait,
-    IEventList, IParameterChanges, MediaTypes_, ParameterInfo, ProcessData, ProcessSetup,
-    SpeakerArr,
+    IAudioProcessorTrait, IComponent, IComponentHandler, IComponentTrait, IEditController,
+    IEditControllerTrait, IEventList, IParameterChanges, MediaTypes_, ParameterInfo, ProcessData,
+    ProcessSetup, SpeakerArr,
 };
 use vst3::Steinberg::{
     FUnknown, IBStream, IPluginBaseTrait, IPluginFactory, IPluginFactory2, IPluginFactory2Trait,
@@ -183,8 +183,9 @@ impl Plugin {
             .map(|index| {
                 // SAFETY: `BusInfo` is plain data; the plugin fills it.
                 let mut bus: BusInfo = unsafe { std::mem::zeroed() };
-                // SAFETY: as above.
-                assert_eq!(unsafe { self.component.getBusInfo(media as i32, dir, index, &mut bus) }, kResultOk);
+                // SAFETY: the component is alive and `bus` writable; this is the main thread.
+                let found = unsafe { self.component.getBusInfo(media as i32, dir, index, &mut bus) };
+                assert_eq!(found, kResultOk);
                 (bus.channelCount, wide(&bus.name))
             })
             .collect()
@@ -301,7 +302,8 @@ impl Plugin {
 
     /// Sets up, activates and starts processing, with `inputs` and `outputs` channels.
     pub fn start(&mut self, sample_rate: f64, max_block: i32, inputs: usize, outputs: usize) -> Running {
-        let arrangement = |channels: usize| if channels == 1 { SpeakerArr::kMono } else { SpeakerArr::kStereo };
+        let arrangement =
+            |channels: usize| if channels == 1 { SpeakerArr::kMono } else { SpeakerArr::kStereo };
         let mut ins: Vec<u64> = (inputs > 0).then(|| arrangement(inputs)).into_iter().collect();
         let mut outs = vec![arrangement(outputs)];
         let mut setup = ProcessSetup {
@@ -409,7 +411,14 @@ pub fn note(offset: i32, on: bool, pitch: i16, note_id: i32) -> Event {
         let off = NoteOffEvent { channel: 0, pitch, velocity: 0.0, noteId: note_id, tuning: 0.0 };
         (kNoteOffEvent, Event__type0 { noteOff: off })
     };
-    Event { busIndex: 0, sampleOffset: offset, ppqPosition: 0.0, flags: 0, r#type: kind as u16, __field0: body }
+    Event {
+        busIndex: 0,
+        sampleOffset: offset,
+        ppqPosition: 0.0,
+        flags: 0,
+        r#type: kind as u16,
+        __field0: body,
+    }
 }
 
 /// The media types, as the bus queries take them.

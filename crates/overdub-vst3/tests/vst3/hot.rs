@@ -5,7 +5,9 @@
 use crate::build::{hot_plugin, static_plugin};
 use crate::host::{Module, Plugin, Running};
 use overdub::param_id;
-use overdub_testkit::{dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline, workspace_root};
+use overdub_testkit::{
+    dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline, workspace_root,
+};
 use overdub_vst3::LOG_ENV;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -116,7 +118,11 @@ fn a_new_parameter_list_asks_for_a_reload_and_then_for_the_new_titles() {
     let mut running = hot.restart_when_asked(running, kReloadComponent);
     assert_eq!(ids(&hot.plugin), [GAIN, EXPLODE, ALLOCATE, param_id("drive")], "the new build's list");
     hot.plugin.run_loop();
-    assert_eq!(hot.plugin.take_restarts(), [kParamTitlesChanged | kParamValuesChanged], "the host rereads it");
+    assert_eq!(
+        hot.plugin.take_restarts(),
+        [kParamTitlesChanged | kParamValuesChanged],
+        "the host rereads it"
+    );
     for _ in 0..50 {
         hot.plugin.run_loop();
         block(&mut running, &[]);
@@ -169,7 +175,10 @@ fn a_logic_that_allocates_on_the_audio_thread_is_reported() {
 fn a_hot_plugin_is_listed_apart_from_the_static_one_and_waits_for_a_missing_library_keeping_its_state() {
     let profile = workspace_root().join("target").join("plugin-tests").join("hot").join("debug");
     let hot_class = Module::load(&hot_plugin()).class();
-    assert!(!profile.join(dylib_file_name("gain")).exists(), "the hot build neither built nor linked the logic");
+    assert!(
+        !profile.join(dylib_file_name("gain")).exists(),
+        "the hot build neither built nor linked the logic"
+    );
     assert_eq!(hot_class.name, "Overdub Gain (hot)");
     assert_ne!(hot_class.cid, Module::load(&static_plugin("gain")).class().cid, "a class id of its own");
 

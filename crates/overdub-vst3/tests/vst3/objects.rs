@@ -9,8 +9,8 @@ use vst3::Steinberg::Linux::{
 };
 use vst3::Steinberg::Vst::{
     Event, IComponentHandler, IComponentHandlerTrait, IEventList, IEventListTrait, IHostApplication,
-    IHostApplicationTrait, IParamValueQueue, IParamValueQueueTrait, IParameterChanges, IParameterChangesTrait,
-    ParamID, ParamValue, String128,
+    IHostApplicationTrait, IParamValueQueue, IParamValueQueueTrait, IParameterChanges,
+    IParameterChangesTrait, ParamID, ParamValue, String128,
 };
 use vst3::Steinberg::{
     IBStream, IBStreamTrait, TUID, int32, int64, kInvalidArgument, kNotImplemented, kResultFalse, kResultOk,

@@ -73,7 +73,11 @@ fn gain_automation_lands_on_its_sample_at_every_rate_and_block_size() {
             let mut running = plugin.start(rate, 512, 2, 2);
             running.inputs.iter_mut().for_each(|c| c.fill(1.0));
             let out = run(&mut running, block, 4096, |start| {
-                if start <= 100 && 100 < start + block { vec![(GAIN, (100 - start) as u32, minus_six)] } else { vec![] }
+                if start <= 100 && 100 < start + block {
+                    vec![(GAIN, (100 - start) as u32, minus_six)]
+                } else {
+                    vec![]
+                }
             });
             assert!(out[..100].iter().all(|&s| s == 1.0), "{rate} {block}: unchanged before the change");
             assert!(out[101] < 1.0, "{rate} {block}: the glide starts at the change");
