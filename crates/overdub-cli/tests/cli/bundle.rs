@@ -1,6 +1,7 @@
 //! `overdub bundle`: the example's CLAP wrapper built, bundled as `<name>.clap` (static) or `<name>-hot.clap`
-//! (hot), and loadable as a plugin; the hot plugin built in release, following dev builds of the logic; a
-//! missing or broken wrapper explained. (A new scaffold's own wrapper is bundled in `new.rs`.)
+//! (hot), and loadable as a plugin; the hot plugin built in release, following dev builds of the logic; the
+//! VST3 wrapper bundled and installed as `<name>.vst3`; a missing or broken wrapper explained. (A new
+//! scaffold's own wrapper is bundled in `new.rs`.)
 
 #[cfg(target_os = "linux")]
 use crate::common::{elf_exports, printed_path, repo, target_dir};
@@ -110,6 +111,41 @@ fn a_crate_without_a_clap_wrapper_is_told_how_to_add_one() {
     let text = stderr(&output);
     assert!(!output.status.success(), "should have failed; stderr: {text}");
     for words in ["has no CLAP wrapper crate", "clap/Cargo.toml", "export_clap!", "examples/gain/clap"] {
+        assert!(text.contains(words), "stderr lacks `{words}`:\n{text}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn release_vst3_bundle_of_the_gain_example_installs_a_shared_object_exporting_get_plugin_factory() {
+    let home = tempfile::tempdir().unwrap();
+    let gain = repo().join("examples/gain");
+    let mut command = crate::common::overdub();
+    command.args(["bundle", "--release", "--format", "vst3", "--install"]).arg(&gain).env("HOME", home.path());
+    let output = overdub_testkit::output_within(&mut command, test_deadline());
+    let installed = printed_path(&output);
+    assert_eq!(installed, home.path().join(".vst3").join("overdub-example-gain.vst3"), "in the user's folder");
+    let made = target_dir().join("bundle").join("overdub-example-gain.vst3");
+    let arch = format!("{}-linux", std::env::consts::ARCH);
+    for bundle in [&made, &installed] {
+        let binary = bundle.join("Contents").join(&arch).join("overdub-example-gain.so");
+        assert!(binary.is_file(), "{} is missing", binary.display());
+        let exports = elf_exports(&binary);
+        for symbol in ["GetPluginFactory", "ModuleEntry", "ModuleExit"] {
+            assert!(exports.iter().any(|e| e == symbol), "no {symbol} among {exports:?}");
+        }
+        assert!(!exports.iter().any(|e| e == "clap_entry"), "a VST3 plugin only");
+    }
+}
+
+#[test]
+fn a_crate_without_a_vst3_wrapper_is_told_how_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    scaffold(dir.path(), "clap-only-fx");
+    let output = run(&["bundle", "--format", "vst3", "clap-only-fx"], dir.path());
+    let text = stderr(&output);
+    assert!(!output.status.success(), "should have failed; stderr: {text}");
+    for words in ["has no VST3 wrapper crate", "vst3/Cargo.toml", "export_vst3!", "examples/gain/vst3"] {
         assert!(text.contains(words), "stderr lacks `{words}`:\n{text}");
     }
 }
