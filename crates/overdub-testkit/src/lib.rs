@@ -13,7 +13,7 @@ pub mod syscalls;
 mod variant;
 mod wait;
 
-pub use process::{ChildGuard, output_within};
+pub use process::{ChildGuard, output_within, run_shell};
 pub use skew::abi_skew_library;
 pub use tempfile::TempDir;
 pub use variant::Build;
