@@ -137,6 +137,7 @@ impl Playing {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
         let period = Duration::from_secs_f64(max_block as f64 / f64::from(sample_rate));
+        let shared = renderer.shared();
         let thread = std::thread::Builder::new()
             .name("overdub-null-audio".to_owned())
             .spawn(move || {
@@ -147,8 +148,11 @@ impl Playing {
                     let now = Instant::now();
                     if deadline > now {
                         std::thread::sleep(deadline - now);
-                    } else if now - deadline > period * 8 {
-                        deadline = now;
+                    } else {
+                        shared.late_blocks.fetch_add(1, Ordering::Relaxed);
+                        if now - deadline > period * 8 {
+                            deadline = now;
+                        }
                     }
                 }
             })
