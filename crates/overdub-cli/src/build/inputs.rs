@@ -79,6 +79,11 @@ impl Inputs {
         self.stamps.iter().find(|(path, stamp)| Stamp::of(path) != *stamp).map(|(path, _)| path.as_path())
     }
 
+    /// Whether `path` is stamped and unchanged since (a lock file cargo itself rewrote during its build, say).
+    pub fn holds(&self, path: &Path) -> bool {
+        self.stamps.iter().any(|(stamped, stamp)| stamped == path && Stamp::of(path) == *stamp)
+    }
+
     /// How many files are stamped.
     pub fn len(&self) -> usize {
         self.stamps.len()
@@ -169,7 +174,9 @@ mod tests {
         };
         let inputs = Inputs::stamp(&invocation, &dir.path().join("Cargo.toml"), &[]);
         assert!(inputs.len() > 4 && inputs.first_changed().is_none());
+        assert!(inputs.holds(&lock) && !inputs.holds(&dir.path().join("src/lib.rs")));
         std::fs::write(&lock, "version = 4\n# more\n").unwrap();
+        assert!(!inputs.holds(&lock));
         assert_eq!(inputs.first_changed(), Some(lock.as_path()));
         std::fs::remove_file(&lock).unwrap();
         std::fs::write(dir.path().join("rust-toolchain.toml"), "").unwrap();

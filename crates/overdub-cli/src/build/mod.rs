@@ -187,6 +187,13 @@ impl DevBuilder {
         Rebuilt { route, ok, duration: started.elapsed() }
     }
 
+    /// Whether `changed` can change the build: not when every file is an input cargo's last build stamped
+    /// and it still holds (the lock file cargo itself rewrote while building, say).
+    pub fn needs_build(&self, changed: &[PathBuf]) -> bool {
+        let Some(recorded) = &self.recorded else { return true };
+        !changed.iter().all(|path| recorded.inputs.holds(path))
+    }
+
     /// The route a rebuild after `changed` takes.
     pub fn route(&self, changed: &[PathBuf]) -> Route {
         if self.options.policy == Policy::Cargo {
@@ -195,7 +202,8 @@ impl DevBuilder {
         let Some(recorded) = self.recorded.as_ref().filter(|_| self.library.is_some()) else {
             return Route::Cargo(CargoReason::NotRecorded);
         };
-        if let Some(path) = changed.iter().find(|p| inputs::is_build_configuration(p)) {
+        let configuration = |p: &&PathBuf| inputs::is_build_configuration(p) && !recorded.inputs.holds(p);
+        if let Some(path) = changed.iter().find(configuration) {
             return Route::Cargo(CargoReason::Configuration(path.clone()));
         }
         if recorded.build_script {

@@ -50,6 +50,9 @@ impl SourceWatcher {
                         }
                     }
                     let changed: Vec<PathBuf> = save.paths.into_iter().collect();
+                    if !builder.needs_build(&changed) {
+                        continue;
+                    }
                     let _ =
                         events.send(DevEvent::Building { changed: changed.clone(), detect: saved.elapsed() });
                     let rebuilt = builder.rebuild(&changed, |route| {

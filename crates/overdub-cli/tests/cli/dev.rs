@@ -48,8 +48,18 @@ fn dev_json_picks_up_an_edit_and_reports_the_reload_with_timings() {
     let swapped = events.wait_for("swapped", is("swapped"));
     let built = events.wait_for("built", is("built"));
     assert_eq!(built["ok"], true);
+    assert_eq!(built["route"], "fast", "a source edit runs the recorded rustc command: {built}");
     assert_eq!(swapped["state"], "kept", "a code-only edit keeps the state: {swapped}");
-    for phase in ["build_ms", "settle_ms", "load_ms", "prepare_ms", "swap_ms", "reload_ms"] {
+    for phase in [
+        "save_to_sound_ms",
+        "detect_ms",
+        "build_ms",
+        "settle_ms",
+        "load_ms",
+        "prepare_ms",
+        "swap_ms",
+        "reload_ms",
+    ] {
         assert!(swapped[phase].as_f64().is_some_and(|ms| ms >= 0.0), "{phase} missing: {swapped}");
     }
     // Lines are printed in order: the second meter after the swap measured only the new code.
