@@ -2,8 +2,9 @@
 //! logic crate (the fast path: no cargo start, lock, fingerprint or build-script check, only the cdylib), or
 //! goes through cargo, which records that command again.
 //!
-//! The fast path is taken only when it gives what cargo would: a command was recorded by a cargo build in
-//! this session, the crate has no build script, no changed file is build configuration (a manifest, the lock
+//! The fast path is taken only when it gives what cargo would: a command was recorded by the cargo build
+//! that last compiled the crate (in this session or an earlier one, whose record is kept beside the library;
+//! cargo finding the crate fresh means nothing it builds from changed since), the crate has no build script, no changed file is build configuration (a manifest, the lock
 //! file, a build script, cargo configuration, a toolchain pin), and nothing else the build reads changed
 //! since cargo's run (see [`inputs`]). Anything else, and a fast build that fails, goes through cargo: its
 //! messages are the ones shown, and a library is loaded only from a build that succeeded.
@@ -68,7 +69,8 @@ impl Route {
 /// Why a build went through cargo.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CargoReason {
-    /// The first build of a session, or one before any rustc command was recorded.
+    /// No rustc command of the crate's was recorded yet (it was last compiled by a cargo without this
+    /// recorder, or never).
     NotRecorded,
     /// `--build cargo`.
     Asked,
@@ -149,19 +151,26 @@ impl DevBuilder {
         let record = self.record_dir.path().join("rustc.json");
         let _ = std::fs::remove_file(&record);
         let run = cargo::run(self.cargo_command(&record), &self.krate.manifest)?;
-        if let Ok(invocation) = Invocation::read(&record) {
-            let persisted = persisted_path(&run.library);
-            // Kept beside the library for tools (the save→sound benchmark replays it as bare rustc).
-            let _ = invocation.write(&persisted);
-            self.recorded = Some(Recorded {
-                inputs: Inputs::stamp(&invocation, &self.krate.manifest, &run.units),
-                build_script: run.ran_own_build_script || invocation.env_var("OUT_DIR").is_some(),
-                invocation,
-            });
-        } else if let Some(recorded) = &mut self.recorded {
-            // cargo found the crate fresh: the recorded command still describes its build.
-            recorded.inputs = Inputs::stamp(&recorded.invocation, &self.krate.manifest, &run.units);
-        }
+        let persisted = persisted_path(&run.library);
+        let invocation = match Invocation::read(&record) {
+            Ok(invocation) => {
+                // Kept beside the library, for the next session and for tools (the save→sound benchmark
+                // replays it as bare rustc).
+                let _ = invocation.write(&persisted);
+                Some(invocation)
+            }
+            // cargo found the crate fresh: nothing it builds from changed since it last compiled it, so the
+            // command that compiled it (recorded then, in this session or an earlier one) still describes
+            // its build.
+            Err(_) => {
+                self.recorded.take().map(|r| r.invocation).or_else(|| Invocation::read(&persisted).ok())
+            }
+        };
+        self.recorded = invocation.map(|invocation| Recorded {
+            inputs: Inputs::stamp(&invocation, &self.krate.manifest, &run.units),
+            build_script: run.ran_own_build_script || invocation.env_var("OUT_DIR").is_some(),
+            invocation,
+        });
         self.library = Some(run.library.clone());
         Ok((run.library, run.duration))
     }
