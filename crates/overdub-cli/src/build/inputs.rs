@@ -83,16 +83,6 @@ impl Inputs {
     pub fn holds(&self, path: &Path) -> bool {
         self.stamps.iter().any(|(stamped, stamp)| stamped == path && Stamp::of(path) == *stamp)
     }
-
-    /// How many files are stamped.
-    pub fn len(&self) -> usize {
-        self.stamps.len()
-    }
-
-    /// Whether nothing is stamped.
-    pub fn is_empty(&self) -> bool {
-        self.stamps.is_empty()
-    }
 }
 
 /// The dep-info file rustc wrote beside a library artifact: `deps/libname-hash.rlib` → `deps/name-hash.d`.
@@ -166,14 +156,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let lock = dir.path().join("Cargo.lock");
         std::fs::write(&lock, "version = 4\n").unwrap();
-        let invocation = Invocation {
-            program: dir.path().join("rustc"),
-            args: Vec::new(),
-            env: Vec::new(),
-            cwd: dir.path().to_owned(),
-        };
+        let invocation = Invocation { cwd: dir.path().to_owned(), ..Invocation::of(&[]) };
         let inputs = Inputs::stamp(&invocation, &dir.path().join("Cargo.toml"), &[]);
-        assert!(inputs.len() > 4 && inputs.first_changed().is_none());
+        assert!(inputs.first_changed().is_none());
         assert!(inputs.holds(&lock) && !inputs.holds(&dir.path().join("src/lib.rs")));
         std::fs::write(&lock, "version = 4\n# more\n").unwrap();
         assert!(!inputs.holds(&lock));

@@ -136,16 +136,6 @@ impl DevBuilder {
         Ok(Self { krate: krate.clone(), options, record_dir, library: None, recorded: None })
     }
 
-    /// The library the builds write (known after the first build).
-    pub fn library(&self) -> Option<&Path> {
-        self.library.as_deref()
-    }
-
-    /// The recorded rustc command, if a cargo build recorded one.
-    pub fn invocation(&self) -> Option<&Invocation> {
-        self.recorded.as_ref().map(|r| &r.invocation)
-    }
-
     /// Builds with cargo (recording its rustc command when it runs one); returns the library.
     pub fn build_with_cargo(&mut self) -> Result<(PathBuf, Duration), CliError> {
         let record = self.record_dir.path().join("rustc.json");

@@ -109,6 +109,19 @@ impl Invocation {
     }
 }
 
+#[cfg(test)]
+impl Invocation {
+    /// `rustc` with `args`, no environment, in `/`.
+    pub(crate) fn of(args: &[&str]) -> Self {
+        Self {
+            program: "rustc".into(),
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            env: Vec::new(),
+            cwd: "/".into(),
+        }
+    }
+}
+
 /// When this process was started as the recording wrapper, runs the command it was given, records it when it
 /// compiles the logic crate's cdylib, and returns the compiler's exit code; `None` otherwise (the binary is
 /// then the `overdub` command).
@@ -174,18 +187,9 @@ fn invocation(program: PathBuf, args: &[OsString]) -> Option<Invocation> {
 mod tests {
     use super::*;
 
-    fn invocation(args: &[&str]) -> Invocation {
-        Invocation {
-            program: "rustc".into(),
-            args: args.iter().map(|a| (*a).to_owned()).collect(),
-            env: vec![("CARGO_PKG_NAME".to_owned(), "fx".to_owned())],
-            cwd: "/".into(),
-        }
-    }
-
     #[test]
     fn reads_flags_in_both_spellings_and_codegen_options_in_both_forms() {
-        let call = invocation(&[
+        let mut call = Invocation::of(&[
             "--crate-name",
             "fx",
             "--crate-type",
@@ -199,6 +203,7 @@ mod tests {
             "debuginfo=2",
             "-Cincremental=/t/inc",
         ]);
+        call.env.push(("CARGO_PKG_NAME".to_owned(), "fx".to_owned()));
         assert_eq!(call.value_of("--out-dir"), Some("/t/deps"));
         assert_eq!(call.value_of("--emit"), Some("dep-info,link"));
         assert_eq!(call.codegen("debuginfo"), Some("2"));
@@ -212,7 +217,7 @@ mod tests {
     fn an_invocation_survives_writing_and_reading() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/rustc.json");
-        let call = invocation(&["--crate-name", "fx"]);
+        let call = Invocation::of(&["--crate-name", "fx"]);
         call.write(&path).unwrap();
         assert_eq!(Invocation::read(&path).unwrap(), call);
     }

@@ -12,7 +12,6 @@ use serde::Deserialize;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 use thiserror::Error;
 
 /// What the fast path emits.
@@ -57,15 +56,6 @@ pub enum ReplayError {
     },
 }
 
-/// A finished fast build.
-#[derive(Debug)]
-pub struct Replayed {
-    /// When the cdylib landed where the dev host watches it.
-    pub landed: Instant,
-    /// Warnings shown.
-    pub warnings: usize,
-}
-
 /// The command the fast path runs for `invocation`.
 pub fn command(invocation: &Invocation, emit: Emit) -> Command {
     let mut command = Command::new(&invocation.program);
@@ -107,7 +97,7 @@ fn arguments(invocation: &Invocation, emit: Emit) -> Vec<String> {
 
 /// Runs the fast build of `invocation`, shows its diagnostics on success (on failure they are returned, for
 /// cargo to show its own), and hard-links the new cdylib over `library` by a rename, as cargo uplifts it.
-pub fn run(invocation: &Invocation, emit: Emit, library: &Path) -> Result<Replayed, ReplayError> {
+pub fn run(invocation: &Invocation, emit: Emit, library: &Path) -> Result<(), ReplayError> {
     let crate_name = invocation.value_of("--crate-name").ok_or(ReplayError::Incomplete("crate name"))?;
     let out_dir = invocation.value_of("--out-dir").ok_or(ReplayError::Incomplete("output directory"))?;
     let out_dir = invocation.cwd.join(out_dir);
@@ -143,14 +133,14 @@ pub fn run(invocation: &Invocation, emit: Emit, library: &Path) -> Result<Replay
         return Err(ReplayError::Failed { diagnostics });
     }
     show(&diagnostics, warnings, invocation);
-    let landed = uplift(&built, library)?;
+    uplift(&built, library)?;
     if emit == Emit::AsCargo {
         let rlib = built.with_extension("rlib");
         if rlib.is_file() {
             uplift(&rlib, &library.with_extension("rlib"))?;
         }
     }
-    Ok(Replayed { landed, warnings })
+    Ok(())
 }
 
 /// One message rustc writes with `--error-format=json`.
@@ -184,34 +174,24 @@ fn show(diagnostics: &str, warnings: usize, invocation: &Invocation) {
 }
 
 /// Puts `built` at `dest` as one rename of a hard link (a copy where links are refused), so whoever watches
-/// `dest` sees the whole new file at once; returns when it landed.
-fn uplift(built: &Path, dest: &Path) -> Result<Instant, ReplayError> {
+/// `dest` sees the whole new file at once.
+fn uplift(built: &Path, dest: &Path) -> Result<(), ReplayError> {
     let staged = dest.with_extension("overdub-uplift");
     let fail = |source| ReplayError::Uplift { path: dest.to_owned(), source };
     let _ = std::fs::remove_file(&staged);
     if std::fs::hard_link(built, &staged).is_err() {
         std::fs::copy(built, &staged).map_err(fail)?;
     }
-    std::fs::rename(&staged, dest).map_err(fail)?;
-    Ok(Instant::now())
+    std::fs::rename(&staged, dest).map_err(fail)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cargo_s(args: &[&str]) -> Invocation {
-        Invocation {
-            program: "rustc".into(),
-            args: args.iter().map(|a| (*a).to_owned()).collect(),
-            env: Vec::new(),
-            cwd: "/w".into(),
-        }
-    }
-
     #[test]
     fn the_cdylib_only_command_drops_the_rlib_and_metadata_and_keeps_its_own_incremental_cache() {
-        let call = cargo_s(&[
+        let call = Invocation::of(&[
             "--crate-type",
             "cdylib",
             "--crate-type",

@@ -3,13 +3,12 @@
 //! script go through cargo and behave as cargo does (the error shown, the running code playing on). Every
 //! step checks the level the new code plays at, so a stale build loaded would fail it.
 
-use crate::common::{overdub, scaffold};
+use crate::common::{json_lines, overdub, scaffold};
 use overdub_testkit::{ChildGuard, EventLog, test_deadline};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 /// The scaffold's line that scales the input, which the steps edit.
@@ -42,16 +41,7 @@ impl Dev {
             let _ = err.read_to_string(&mut text);
             text
         });
-        let (send, lines) = mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let value: Value =
-                    serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}"));
-                if send.send(value).is_err() {
-                    break;
-                }
-            }
-        });
+        let (lines, reader) = json_lines(stdout);
         let source = std::fs::read_to_string(krate.join("src/lib.rs")).unwrap();
         assert!(source.contains(LEVEL_LINE), "the scaffold no longer has the line these tests edit");
         let mut events = EventLog::new(lines, test_deadline());
