@@ -2,7 +2,7 @@
 //! built it: while every stamp holds, running the recorded rustc command again gives what cargo would.
 //!
 //! Stamped: the crate's and the workspace's manifests, the lock file, cargo configuration and toolchain files
-//! from the workspace up and in `CARGO_HOME` (present or absent), the compiler, every artifact of every other
+//! from the workspace and the working directory up and in `CARGO_HOME` (present or absent), the compiler, every artifact of every other
 //! unit of the build graph (the rlibs and proc macros it links or runs), and every source file of every local
 //! (path) dependency, as its dep-info lists them. Downloaded packages never change in place, so their sources
 //! are not stamped (their artifacts are).
@@ -46,7 +46,10 @@ impl Inputs {
         let mut files = vec![manifest.to_owned(), invocation.program.clone()];
         let workspace = &invocation.cwd;
         files.extend([workspace.join("Cargo.toml"), workspace.join("Cargo.lock")]);
-        let mut homes: Vec<PathBuf> = workspace.ancestors().map(Path::to_owned).collect();
+        // cargo reads its configuration from the directory it runs in and up, and from CARGO_HOME.
+        let here = std::env::current_dir().unwrap_or_else(|_| workspace.clone());
+        let mut homes: Vec<PathBuf> =
+            workspace.ancestors().chain(here.ancestors()).map(Path::to_owned).collect();
         if let Some(home) = invocation.env_var("CARGO_HOME") {
             homes.push(PathBuf::from(home));
         }
