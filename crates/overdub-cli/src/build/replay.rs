@@ -150,13 +150,52 @@ struct Diagnostic {
     message_type: String,
     #[serde(default)]
     level: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    spans: Vec<serde_json::Value>,
     rendered: Option<String>,
 }
 
 impl Diagnostic {
+    /// Whether cargo would show it: a diagnostic, but not rustc's own count of them ("2 warnings emitted",
+    /// "aborting due to …"), which cargo replaces with its line.
     fn is_shown(&self) -> bool {
-        self.message_type == "diagnostic"
+        let summary = self.spans.is_empty()
+            && (self.message.ends_with("warning emitted")
+                || self.message.ends_with("warnings emitted")
+                || self.message.starts_with("aborting due to"));
+        self.message_type == "diagnostic" && !summary
     }
+}
+
+/// Whether diagnostics keep their colours: as cargo decides, by `CARGO_TERM_COLOR` or else whether stderr
+/// is a terminal (cargo always asks rustc for coloured text and strips it otherwise).
+fn coloured() -> bool {
+    match std::env::var("CARGO_TERM_COLOR").as_deref() {
+        Ok("always") => true,
+        Ok("never") => false,
+        _ => std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    }
+}
+
+/// `text` without its ANSI escape sequences.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI sequences (colours) end at their first letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Shows the diagnostics of a build that succeeded (warnings), with cargo's count line.
@@ -165,7 +204,11 @@ fn show(diagnostics: &str, warnings: usize, invocation: &Invocation) {
         return;
     }
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(diagnostics.as_bytes());
+    if coloured() {
+        let _ = err.write_all(diagnostics.as_bytes());
+    } else {
+        let _ = err.write_all(strip_ansi(diagnostics).as_bytes());
+    }
     if warnings > 0 {
         let package = invocation.env_var("CARGO_PKG_NAME").unwrap_or("the logic crate");
         let plural = if warnings == 1 { "" } else { "s" };
@@ -224,10 +267,20 @@ mod tests {
         )
         .unwrap();
         assert!(warning.is_shown() && warning.level == "warning");
+        let count: Diagnostic = serde_json::from_str(
+            r#"{"$message_type":"diagnostic","level":"warning","message":"2 warnings emitted","spans":[],"rendered":"warning: 2 warnings emitted\n"}"#,
+        )
+        .unwrap();
+        assert!(!count.is_shown(), "cargo prints its own count");
         let artifact: Diagnostic =
             serde_json::from_str(r#"{"$message_type":"artifact","artifact":"/t/x.so","emit":"link"}"#)
                 .unwrap();
         assert!(!artifact.is_shown());
+    }
+
+    #[test]
+    fn colours_are_stripped_to_plain_text() {
+        assert_eq!(strip_ansi("\u{1b}[1m\u{1b}[33mwarning\u{1b}[0m: unused"), "warning: unused");
     }
 
     #[test]

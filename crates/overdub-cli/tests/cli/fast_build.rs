@@ -140,9 +140,9 @@ fn a_compile_error_and_a_manifest_change_go_through_cargo_and_a_source_edit_goes
     assert_eq!(routes[1]["reason"], "the direct rustc build failed");
     assert_plays_at(dev.level_after(at), 1.0, "after the failed build");
 
-    // The fix: the fast path, and the new code plays.
+    // The fix: the fast path, and the new code plays; its warning is shown as cargo shows it.
     let mark = dev.events.mark();
-    let half = dev.scaled_source("0.5");
+    let half = dev.scaled_source("0.5") + "\nfn never_called() {}\n";
     dev.write("src/lib.rs", &half);
     let (_, built, routes) = dev.build_of(mark, "src/lib.rs");
     assert_eq!((built["ok"].as_bool(), route(&built)), (Some(true), "fast"), "{built}");
@@ -175,6 +175,17 @@ fn a_compile_error_and_a_manifest_change_go_through_cargo_and_a_source_edit_goes
     let stderr = dev.stop();
     assert!(stderr.contains("missing_thing") && stderr.contains("could not compile"), "{stderr}");
     assert_eq!(stderr.matches("cannot find value `missing_thing`").count(), 1, "shown once:\n{stderr}");
+    // cargo announces each of its builds (the first, the failed one, the manifest's): what the fast builds
+    // printed lies between the second and the third.
+    let by_cargo: Vec<&str> = stderr.split("Compiling routes-fx").collect();
+    assert_eq!(by_cargo.len(), 4, "three cargo builds:\n{stderr}");
+    for words in ["function `never_called` is never used", "`routes-fx` (lib) generated 1 warning"] {
+        assert!(by_cargo[2].contains(words), "the fast builds did not show `{words}`:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains("warnings emitted") && !stderr.contains('\u{1b}'),
+        "as cargo shows it:\n{stderr}"
+    );
 }
 
 #[test]
