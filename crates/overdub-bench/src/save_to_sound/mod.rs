@@ -32,7 +32,7 @@ const LINES_DEPS_UNOPTIMISED: Profile = Profile { full_debug: false, deps_optimi
 const LINES_DEPS_OPTIMISED: Profile = Profile { full_debug: false, deps_optimised: true };
 
 /// The variants, from how `overdub dev` built before this path existed to how it builds now.
-const VARIANTS: [Variant; 7] = [
+const VARIANTS: [Variant; 8] = [
     Variant {
         key: "before",
         label: "cargo, full debug, cdylib+rlib, deps unoptimised (before)",
@@ -76,6 +76,13 @@ const VARIANTS: [Variant; 7] = [
         route: "cargo",
     },
     Variant {
+        key: "after_as_cargo",
+        label: "fast, line tables, cdylib+rlib, deps optimised",
+        profile: LINES_DEPS_OPTIMISED,
+        flags: &["--fast-emit", "as-cargo"],
+        route: "fast",
+    },
+    Variant {
         key: "after",
         label: "fast, line tables, cdylib only, deps optimised (after)",
         profile: LINES_DEPS_OPTIMISED,
@@ -112,8 +119,8 @@ pub fn run(report: &mut Report) {
 
     let scaffold = EditedCrate::scaffold(&overdub, &work);
     for variant in &VARIANTS {
-        let saves = measure(&overdub, &scaffold, &target, variant, SCAFFOLD_EDITS, |_| {});
-        record(report, &scaffold, variant, &saves, Some(250.0));
+        let (first, saves) = measure(&overdub, &scaffold, &target, variant, SCAFFOLD_EDITS, |_| {});
+        record(report, &scaffold, variant, &first, &saves, Some(250.0));
     }
     link(report, &overdub, &scaffold, &target);
 
@@ -121,7 +128,7 @@ pub fn run(report: &mut Report) {
     let library = target.join("debug").join(format!("lib{}.so", fixture.lib));
     let copy_of = |key: &str| work.join(format!("dsp-{key}.so"));
     for variant in VARIANTS.iter().chain([&FIXTURE_OPTIMISED]) {
-        let saves = measure(&overdub, &fixture, &target, variant, FIXTURE_EDITS, |session| {
+        let (first, saves) = measure(&overdub, &fixture, &target, variant, FIXTURE_EDITS, |session| {
             if variant.key == "after" {
                 report.at_most(
                     "save_to_sound.dsp_fixture.late_blocks_steady",
@@ -142,14 +149,15 @@ pub fn run(report: &mut Report) {
             }
         });
         std::fs::copy(&library, copy_of(variant.key)).expect("keep the variant's library");
-        record(report, &fixture, variant, &saves, None);
+        record(report, &fixture, variant, &first, &saves, None);
     }
     link(report, &overdub, &fixture, &target);
     dsp_costs(report, &fixture, &target, &copy_of);
 }
 
 /// Plays `krate` built as `variant` says, saves `edits` timed edits after the warm-up, and hands the session
-/// to `then` before stopping it.
+/// to `then` before stopping it; returns the session's first save (by the route its startup left, with the
+/// caches as cold as they are then) and the timed ones.
 fn measure(
     overdub: &Path,
     krate: &EditedCrate,
@@ -157,22 +165,24 @@ fn measure(
     variant: &Variant,
     edits: usize,
     then: impl FnOnce(&mut DevSession),
-) -> Vec<Save> {
+) -> (Save, Vec<Save>) {
     krate.set_profile(variant.profile);
     let mut session = DevSession::start(overdub, krate, target, variant.flags);
-    for _ in 0..WARM_UP {
+    let first = session.save(false);
+    for _ in 1..WARM_UP {
         let _ = session.save(false);
     }
     let saves = (0..edits).map(|_| session.save(true)).collect();
     then(&mut session);
     session.stop();
-    saves
+    (first, saves)
 }
 
 fn record(
     report: &mut Report,
     krate: &EditedCrate,
     variant: &Variant,
+    first: &Save,
     saves: &[Save],
     limit_ms: Option<f64>,
 ) {
@@ -220,6 +230,12 @@ fn record(
         "ms",
     );
     report.info(&key("swap_ms"), "  swap, median", phase("swap_ms"), "ms");
+    report.info(
+        &key("first_save_ms"),
+        &format!("  the session's first save ({}), save→sound", first.route),
+        ms(first.save_to_sound),
+        "ms",
+    );
     let off_route = saves.iter().filter(|s| s.route != variant.route).count();
     report.at_most(
         &key("off_route"),
