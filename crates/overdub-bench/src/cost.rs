@@ -117,7 +117,7 @@ fn reload_growth(report: &mut Report) {
     let _ = std::fs::remove_dir_all(&dir);
     report.info(
         "cost.mapped_kib_per_reload",
-        "library segments mapped per reload (kept, never unloaded)",
+        "library segments still mapped per reload (old builds are unloaded)",
         mapped_growth / 1024.0,
         "KiB",
     );

@@ -10,17 +10,34 @@ mod null_host;
 pub mod overhead;
 mod reload;
 mod report;
+mod save_to_sound;
 mod stats;
 
 pub use report::{Figure, Report};
 
-/// Runs every benchmark and returns the report.
+/// One measure: it adds its figures to the report.
+type Measure = fn(&mut Report);
+
+/// The measures, by name.
+const MEASURES: [(&str, Measure); 6] = [
+    ("load", load::run),
+    ("reload", reload::run),
+    ("hot_clap", hot_clap::run),
+    ("overhead", overhead::run),
+    ("cost", cost::run),
+    ("save_to_sound", save_to_sound::run),
+];
+
+/// Runs every benchmark, or those `OVERDUB_BENCH` names (comma-separated, e.g. `save_to_sound,overhead`, for a
+/// quicker look at one measure), and returns the report.
 pub fn run() -> Report {
+    let only = std::env::var("OVERDUB_BENCH").ok();
+    let wanted = |name: &str| only.as_deref().is_none_or(|list| list.split(',').any(|n| n.trim() == name));
     let mut report = Report::default();
-    load::run(&mut report);
-    reload::run(&mut report);
-    hot_clap::run(&mut report);
-    overhead::run(&mut report);
-    cost::run(&mut report);
+    for (name, measure) in MEASURES {
+        if wanted(name) {
+            measure(&mut report);
+        }
+    }
     report
 }

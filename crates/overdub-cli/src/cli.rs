@@ -1,5 +1,6 @@
 //! The command line, as clap parses it.
 
+use crate::build::{Emit, Policy};
 use crate::devhost::device::DeviceRequest;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -83,6 +84,17 @@ pub struct DevArgs {
     /// Build with the release profile.
     #[arg(long)]
     pub release: bool,
+    /// The logic crate's own opt-level in its builds (dependencies keep the profile's): 1 makes heavy DSP
+    /// code run several times faster for a longer build.
+    #[arg(long, value_name = "LEVEL", value_parser = ["0", "1", "2", "3", "s", "z"])]
+    pub opt_level: Option<String>,
+    /// `cargo` builds every rebuild with cargo; `auto` runs the rustc command cargo recorded directly when
+    /// only the crate's own sources changed.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub build: Policy,
+    /// What a direct rustc build emits (for measuring the choice).
+    #[arg(long, value_enum, default_value = "cdylib", hide = true)]
+    pub fast_emit: Emit,
     /// Print events as JSON lines for tools, instead of text and meters.
     #[arg(long)]
     pub json: bool,

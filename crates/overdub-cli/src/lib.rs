@@ -2,6 +2,7 @@
 //!
 //! Both binaries (`overdub`, and `cargo-overdub` for `cargo overdub …`) parse a [`cli::Cli`] and call [`run`].
 
+pub mod build;
 pub mod cli;
 pub mod commands;
 pub mod devhost;
@@ -11,6 +12,7 @@ pub mod logic;
 pub mod logic_crate;
 pub mod midi;
 pub mod params;
+pub mod phases;
 pub mod plot;
 pub mod repo;
 pub mod report;

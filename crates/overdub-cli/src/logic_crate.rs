@@ -1,11 +1,10 @@
 //! A plugin author's logic crate: found from a directory, checked to be a logic crate, and built with cargo.
 
+pub use crate::build::cargo::cargo;
 use crate::error::CliError;
 use serde::Deserialize;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A crate that builds a logic library (a cdylib invoking `export_logic!`).
 #[derive(Clone, Debug)]
@@ -98,76 +97,14 @@ pub fn build_cdylib(
     extra: &[&str],
     target_dir: Option<&Path>,
 ) -> Result<Built, CliError> {
-    let started = Instant::now();
     let mut command = cargo();
-    command
-        .args(["build", "--lib", "--message-format=json-render-diagnostics", "--manifest-path"])
-        .arg(manifest)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+    command.args(["build", "--lib", "--manifest-path"]).arg(manifest).args(extra);
     if release {
         command.arg("--release");
     }
     if let Some(dir) = target_dir {
         command.arg("--target-dir").arg(dir);
     }
-    let mut child = command.spawn().map_err(CliError::io("run", "cargo"))?;
-    let stdout = child.stdout.take().expect("stdout was piped");
-    let mut library = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(CliError::io("read the output of", "cargo"))?;
-        if let Some(path) = cdylib_in(manifest, &line) {
-            library = Some(path);
-        }
-    }
-    let status = child.wait().map_err(CliError::io("wait for", "cargo"))?;
-    if !status.success() {
-        return Err(CliError::BuildFailed { manifest: manifest.to_owned() });
-    }
-    let library = library.ok_or_else(|| CliError::NotALogicCrate {
-        manifest: manifest.to_owned(),
-        reason: "cargo built no cdylib for it".to_owned(),
-    })?;
-    Ok(Built { library, duration: started.elapsed() })
-}
-
-/// The cdylib a `compiler-artifact` message of the crate of `manifest` names, if the line is one.
-fn cdylib_in(manifest: &Path, line: &str) -> Option<PathBuf> {
-    #[derive(Deserialize)]
-    struct Artifact {
-        reason: String,
-        manifest_path: Option<PathBuf>,
-        #[serde(default)]
-        filenames: Vec<PathBuf>,
-    }
-    let artifact: Artifact = serde_json::from_str(line).ok()?;
-    if artifact.reason != "compiler-artifact" || artifact.manifest_path.as_deref() != Some(manifest) {
-        return None;
-    }
-    artifact.filenames.into_iter().find(|f| f.to_string_lossy().ends_with(std::env::consts::DLL_SUFFIX))
-}
-
-/// A `cargo` command that builds independently of any cargo that started this process.
-///
-/// The outer cargo's per-package variables (`cargo run`, `cargo test`) would otherwise leak into the nested
-/// build; `CARGO_TARGET_DIR`, `CARGO_HOME` and the user's build settings are kept.
-pub fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    const LEAKED: [&str; 7] = [
-        "CARGO_PKG_",
-        "CARGO_MANIFEST_",
-        "CARGO_CRATE_",
-        "CARGO_BIN_",
-        "CARGO_PRIMARY_PACKAGE",
-        "CARGO_TARGET_TMPDIR",
-        "CARGO_RUSTC_CURRENT_DIR",
-    ];
-    for (key, _) in std::env::vars_os() {
-        let name = key.to_string_lossy();
-        if LEAKED.iter().any(|prefix| name.starts_with(prefix)) {
-            command.env_remove(&key);
-        }
-    }
-    command
+    let run = crate::build::cargo::run(command, manifest)?;
+    Ok(Built { library: run.library, duration: run.duration })
 }

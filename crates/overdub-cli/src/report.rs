@@ -1,5 +1,7 @@
 //! What the dev host tells its user, as text for people or JSON lines for tools.
 
+use crate::build::Route;
+use crate::phases::Phases;
 use overdub_loader::{ReloadEvent, StateOutcome};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -22,17 +24,26 @@ pub enum DevEvent {
         /// How long the first build took.
         build: Duration,
     },
-    /// A source file changed; cargo is building.
+    /// Source files were saved; a rebuild starts.
     Building {
         /// The files that changed.
         changed: Vec<PathBuf>,
+        /// From the first of their events to now.
+        detect: Duration,
     },
-    /// Cargo finished.
+    /// A build route started: the fast path, or cargo (and why).
+    Compiling {
+        /// The route.
+        route: Route,
+    },
+    /// The rebuild finished.
     Built {
-        /// Whether it succeeded.
+        /// Whether it gave a library.
         ok: bool,
-        /// How long it took.
+        /// How long it took, every route tried.
         duration: Duration,
+        /// The route it finally took.
+        route: Route,
     },
     /// The reload pipeline reported something.
     Reload(ReloadEvent),
@@ -42,6 +53,8 @@ pub enum DevEvent {
         peak: f32,
         /// RMS, linear.
         rms: f32,
+        /// Blocks finished after their deadline since the audio started (the null device counts them).
+        late_blocks: u64,
     },
     /// The sound card reported an error on its audio thread.
     AudioError {
@@ -66,10 +79,17 @@ enum Record<'a> {
     },
     Building {
         changed: &'a [PathBuf],
+        detect_ms: f64,
+    },
+    Compiling {
+        route: &'static str,
+        reason: Option<String>,
     },
     Built {
         ok: bool,
         build_ms: f64,
+        route: &'static str,
+        reason: Option<String>,
     },
     Detected {
         library: &'a Path,
@@ -93,7 +113,10 @@ enum Record<'a> {
     },
     Swapped {
         instance: u64,
+        save_to_sound_ms: Option<f64>,
+        detect_ms: Option<f64>,
         build_ms: Option<f64>,
+        build_route: Option<&'static str>,
         settle_ms: f64,
         load_ms: f64,
         prepare_ms: f64,
@@ -120,6 +143,7 @@ enum Record<'a> {
     Meter {
         peak_dbfs: f32,
         rms_dbfs: f32,
+        late_blocks: u64,
     },
     AudioError {
         message: &'a str,
@@ -140,15 +164,28 @@ pub fn state_words(state: &StateOutcome) -> (&'static str, Option<String>) {
     }
 }
 
-/// The event as one JSON line; `last_build` is the duration of the build that produced a swapped library.
-pub fn json(event: &DevEvent, last_build: Option<Duration>) -> String {
+/// Why a route is cargo, in words (none for the fast path).
+fn reason(route: &Route) -> Option<String> {
+    match route {
+        Route::Fast => None,
+        Route::Cargo(reason) => Some(reason.to_string()),
+    }
+}
+
+/// The event as one JSON line; `phases` are the save → sound phases of a swap a rebuild produced.
+pub fn json(event: &DevEvent, phases: Option<&Phases>) -> String {
     use crate::devhost::meter::dbfs;
     let record = match event {
         DevEvent::Audio { device } => Record::Audio { device },
         DevEvent::Ready { device, library, build } => Record::Ready { device, library, build_ms: ms(*build) },
-        DevEvent::Building { changed } => Record::Building { changed },
-        DevEvent::Built { ok, duration } => Record::Built { ok: *ok, build_ms: ms(*duration) },
-        DevEvent::Meter { peak, rms } => Record::Meter { peak_dbfs: dbfs(*peak), rms_dbfs: dbfs(*rms) },
+        DevEvent::Building { changed, detect } => Record::Building { changed, detect_ms: ms(*detect) },
+        DevEvent::Compiling { route } => Record::Compiling { route: route.name(), reason: reason(route) },
+        DevEvent::Built { ok, duration, route } => {
+            Record::Built { ok: *ok, build_ms: ms(*duration), route: route.name(), reason: reason(route) }
+        }
+        DevEvent::Meter { peak, rms, late_blocks } => {
+            Record::Meter { peak_dbfs: dbfs(*peak), rms_dbfs: dbfs(*rms), late_blocks: *late_blocks }
+        }
         DevEvent::AudioError { message } => Record::AudioError { message },
         DevEvent::Interrupted => Record::Interrupted,
         DevEvent::Reload(reload) => match reload {
@@ -167,7 +204,10 @@ pub fn json(event: &DevEvent, last_build: Option<Duration>) -> String {
                 let (state, state_detail) = state_words(state);
                 Record::Swapped {
                     instance: *instance,
-                    build_ms: last_build.map(ms),
+                    save_to_sound_ms: phases.map(|p| ms(p.total)),
+                    detect_ms: phases.map(|p| ms(p.detect)),
+                    build_ms: phases.map(|p| ms(p.build)),
+                    build_route: phases.and_then(|p| p.route.as_ref()).map(Route::name),
                     settle_ms: ms(timings.settle),
                     load_ms: ms(timings.load),
                     prepare_ms: ms(timings.prepare),
@@ -193,15 +233,16 @@ pub fn json(event: &DevEvent, last_build: Option<Duration>) -> String {
     serde_json::to_string(&record).expect("records hold only strings, numbers and booleans")
 }
 
-/// The event as a line for people; `None` for events that only update the meter line.
-pub fn text(event: &DevEvent, last_build: Option<Duration>) -> Option<String> {
+/// The event as a line for people (`phases` as for [`json`]); `None` for events that only update the meter
+/// line.
+pub fn text(event: &DevEvent, phases: Option<&Phases>) -> Option<String> {
     let f = |d: Duration| format_duration(d);
     Some(match event {
         DevEvent::Audio { device } => format!("audio: {device}"),
         DevEvent::Ready { library, build, .. } => {
             format!("playing {} (built in {})", library.display(), f(*build))
         }
-        DevEvent::Building { changed } => {
+        DevEvent::Building { changed, .. } => {
             let names: Vec<String> = changed
                 .iter()
                 .filter_map(|p| p.file_name())
@@ -209,8 +250,12 @@ pub fn text(event: &DevEvent, last_build: Option<Duration>) -> Option<String> {
                 .collect();
             format!("changed {}: building…", names.join(", "))
         }
-        DevEvent::Built { ok: true, duration } => format!("built in {}", f(*duration)),
-        DevEvent::Built { ok: false, duration } => {
+        DevEvent::Compiling { route: Route::Fast } => return None,
+        DevEvent::Compiling { route: Route::Cargo(reason) } => format!("building with cargo: {reason}"),
+        DevEvent::Built { ok: true, duration, route } => {
+            format!("built in {} ({})", f(*duration), route_words(route))
+        }
+        DevEvent::Built { ok: false, duration, .. } => {
             format!(
                 "build failed after {} (cargo's messages above); the running build keeps playing",
                 f(*duration)
@@ -231,9 +276,17 @@ pub fn text(event: &DevEvent, last_build: Option<Duration>) -> Option<String> {
             ),
             ReloadEvent::Swapped { timings, state, params_changed, crossfaded, .. } => {
                 let (state, detail) = state_words(state);
-                let build = last_build.map_or(String::new(), |b| format!("build {} · ", f(b)));
+                let save = phases.map_or(String::new(), |p| {
+                    let route = p.route.as_ref().map_or(String::new(), |r| format!(" ({})", r.name()));
+                    format!(
+                        "save→sound {} = detect {} · build {}{route} · ",
+                        f(p.total),
+                        f(p.detect),
+                        f(p.build)
+                    )
+                });
                 let mut line = format!(
-                    "reloaded: {build}settle {} · load {} · prepare {} · swap {} (file to new audio {}) · state {state}",
+                    "reloaded: {save}settle {} · load {} · prepare {} · swap {} (file to new audio {}) · state {state}",
                     f(timings.settle),
                     f(timings.load),
                     f(timings.prepare),
@@ -266,6 +319,14 @@ pub fn text(event: &DevEvent, last_build: Option<Duration>) -> Option<String> {
     })
 }
 
+/// How a build went, for people.
+fn route_words(route: &Route) -> &'static str {
+    match route {
+        Route::Fast => "rustc directly",
+        Route::Cargo(_) => "cargo",
+    }
+}
+
 /// `1.23 s`, `45.6 ms` or `789 µs`.
 pub fn format_duration(duration: Duration) -> String {
     let seconds = duration.as_secs_f64();
@@ -275,35 +336,5 @@ pub fn format_duration(duration: Duration) -> String {
         format!("{:.1} ms", seconds * 1e3)
     } else {
         format!("{:.0} µs", seconds * 1e6)
-    }
-}
-
-/// Follows builds so a swap can say how long the build that produced it took.
-#[derive(Debug, Default)]
-pub struct BuildClock {
-    started: Option<std::time::Instant>,
-    last: Option<Duration>,
-}
-
-impl BuildClock {
-    /// Notes `event`; returns the build duration to show with it: for a swap, the build that produced it (a
-    /// swap can come before cargo exits, as cargo finishes after the linker wrote the library).
-    pub fn observe(&mut self, event: &DevEvent) -> Option<Duration> {
-        match event {
-            DevEvent::Building { .. } => {
-                self.started = Some(std::time::Instant::now());
-                None
-            }
-            DevEvent::Built { duration, .. } => {
-                self.started = None;
-                self.last = Some(*duration);
-                self.last
-            }
-            DevEvent::Reload(ReloadEvent::Swapped { timings, .. }) => match self.started {
-                Some(started) => Some(started.elapsed().saturating_sub(timings.total())),
-                None => self.last.take(),
-            },
-            _ => None,
-        }
     }
 }

@@ -15,6 +15,10 @@ use std::time::Duration;
 /// back, or an instance the host stopped calling).
 const MAX_WAIT_BLOCKS: u32 = 8;
 
+/// Blocks between two reads of the logic's allocation count: it is a report for the developer, and a call
+/// into the library every block would cost every block.
+const ALLOCATIONS_EVERY: u32 = 64;
+
 /// The audio-thread half of a [`crate::HotShell`], handed out by its activation.
 pub struct HotProcessor {
     pub(crate) core: ProcessorCore<Instance>,
@@ -39,6 +43,8 @@ pub(crate) struct Parts {
     pub scratch: AudioBlock,
     pub align: Alignment,
     pub crossfade: Duration,
+    /// Blocks processed, to pace the allocation reads.
+    pub blocks: u32,
 }
 
 impl Parts {
@@ -229,8 +235,11 @@ impl ShellProcessor for HotProcessor {
         if fading {
             self.crossfade_block(buffer, host);
         }
-        let allocations = self.core.engine_mut().logic_allocations();
-        self.parts.link.allocations.store(allocations, Ordering::Relaxed);
+        self.parts.blocks = self.parts.blocks.wrapping_add(1);
+        if self.parts.blocks.is_multiple_of(ALLOCATIONS_EVERY) {
+            let allocations = self.core.engine_mut().logic_allocations();
+            self.parts.link.allocations.store(allocations, Ordering::Relaxed);
+        }
         status
     }
 

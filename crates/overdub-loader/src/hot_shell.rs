@@ -148,6 +148,7 @@ impl HotShell {
             scratch: AudioBlock::new(config.input_channels, config.output_channels, config.max_block),
             align: Alignment::new(config.output_channels),
             crossfade: options.crossfade,
+            blocks: 0,
         };
         Ok(Self { path, core, link, library, parts: Some(parts), worker: None })
     }

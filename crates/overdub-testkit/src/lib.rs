@@ -17,7 +17,7 @@ mod wait;
 pub use plugins::{
     EXAMPLES, WrapperKind, bundle_once, example_plugin_library, target_dir as plugin_target_dir,
 };
-pub use process::{ChildGuard, output_within};
+pub use process::{ChildGuard, output_within, run_shell};
 pub use skew::abi_skew_library;
 pub use tempfile::TempDir;
 pub use variant::Build;

@@ -26,6 +26,13 @@ pub fn output_within(command: &mut Command, deadline: Deadline) -> Output {
     }
 }
 
+/// Runs a shell command line, as a user at a terminal would, and fails the test if it fails.
+#[track_caller]
+pub fn run_shell(line: &str) {
+    let output = output_within(Command::new("sh").arg("-c").arg(line), crate::wait::test_deadline());
+    assert!(output.status.success(), "{line}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
 /// A running child that is killed, with everything it started, when the guard drops (a failing test must
 /// not leave a dev host playing).
 pub struct ChildGuard {

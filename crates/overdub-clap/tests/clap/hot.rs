@@ -18,6 +18,16 @@ const EXPLODE: u32 = param_id("explode");
 /// The host's block clock: a block of 64 samples about every millisecond.
 const BLOCK_PERIOD: Duration = Duration::from_millis(1);
 
+/// The hot plugin running the fixture `name`, from a scratch directory the caller keeps (the library's path
+/// is returned for new builds to land at).
+pub fn hot_fixture(name: &str) -> (overdub_testkit::TempDir, std::path::PathBuf, Plugin) {
+    let dir = scratch_dir();
+    let logic = dir.path().join(overdub_testkit::dylib_file_name(name));
+    install_like_linker(&fixture(name), &logic);
+    let plugin = load_hot(&logic);
+    (dir, logic, plugin)
+}
+
 pub fn load_hot(logic: &Path) -> Plugin {
     // The variable is read when the instance is created: tests running side by side must not set it between
     // another test's setting and loading.
@@ -63,10 +73,7 @@ pub fn wait_for_log(plugin: &mut Plugin, text: &str) {
 
 #[test]
 fn hot_plugin_follows_rebuilds_while_the_host_processes() {
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("tone"));
-    install_like_linker(&fixture("tone"), &logic);
-    let mut plugin = load_hot(&logic);
+    let (_dir, logic, mut plugin) = hot_fixture("tone");
     let mut running = plugin.start(48_000.0, 64, 2, 2);
     let mut events = EventBuffer::new();
     events.push(&param_event(0, GAIN, 2.0));
@@ -81,10 +88,7 @@ fn hot_plugin_follows_rebuilds_while_the_host_processes() {
 
 #[test]
 fn a_panicking_build_leaves_the_host_running_and_a_new_build_revives_it() {
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("tone"));
-    install_like_linker(&fixture("tone"), &logic);
-    let mut plugin = load_hot(&logic);
+    let (_dir, logic, mut plugin) = hot_fixture("tone");
     let mut running = plugin.start(44_100.0, 64, 2, 2);
     let mut explode = EventBuffer::new();
     explode.push(&param_event(0, EXPLODE, 1.0));
@@ -102,10 +106,7 @@ fn a_panicking_build_leaves_the_host_running_and_a_new_build_revives_it() {
 
 #[test]
 fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_restart() {
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("tone"));
-    install_like_linker(&fixture("tone"), &logic);
-    let mut plugin = load_hot(&logic);
+    let (_dir, logic, mut plugin) = hot_fixture("tone");
     let ids = |plugin: &mut Plugin| plugin.params().into_iter().map(|(id, _)| id).collect::<Vec<_>>();
     assert_eq!(ids(&mut plugin), [GAIN, EXPLODE, param_id("allocate")]);
     let mut running = plugin.start(48_000.0, 64, 2, 2);

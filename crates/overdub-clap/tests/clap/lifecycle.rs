@@ -2,7 +2,7 @@
 //! `cargo clean`), and restarted at its own request when a reload changed its parameters.
 
 use crate::host::{Plugin, Running};
-use crate::hot::{block, load_hot, wait_for_log};
+use crate::hot::{block, hot_fixture, load_hot, wait_for_log};
 use clack_host::prelude::*;
 use overdub_testkit::{fixture, install_like_linker, scratch_dir, test_deadline};
 use std::time::Duration;
@@ -60,10 +60,7 @@ fn a_hot_plugin_opened_before_its_library_exists_keeps_its_state_and_comes_alive
 
 #[test]
 fn a_restart_the_plugin_asked_for_keeps_the_echoes_ringing() {
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("echo"));
-    install_like_linker(&fixture("echo"), &logic);
-    let mut plugin = load_hot(&logic);
+    let (_dir, logic, mut plugin) = hot_fixture("echo");
     let mut running = plugin.start(48_000.0, 64, 2, 2);
     let mut heard = Vec::new();
     let play = |running: &mut Running, heard: &mut Vec<f32>| {

@@ -4,25 +4,16 @@
 
 use crate::build::static_plugin;
 use crate::host::{Plugin, param_event};
-use crate::hot::{block, load_hot, wait_for, wait_for_log};
+use crate::hot::{block, hot_fixture, wait_for, wait_for_log};
 use clack_host::prelude::*;
 use overdub_bundle::{BundleSpec, Format, Platform};
-use overdub_testkit::{fixture, install_like_linker, output_within, scratch_dir, test_deadline};
-use std::process::Command;
+use overdub_testkit::{fixture, run_shell, scratch_dir};
 
 const GAIN: u32 = overdub::param_id("gain");
 
-fn shell(line: &str) {
-    let output = output_within(Command::new("sh").arg("-c").arg(line), test_deadline());
-    assert!(output.status.success(), "{line}: {}", String::from_utf8_lossy(&output.stderr));
-}
-
 #[test]
 fn builds_copied_in_place_over_the_hot_plugin_s_library_are_loaded_and_never_crash_the_host() {
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("tone"));
-    install_like_linker(&fixture("tone"), &logic);
-    let mut plugin = load_hot(&logic);
+    let (_dir, logic, mut plugin) = hot_fixture("tone");
     let mut running = plugin.start(48_000.0, 64, 2, 2);
     let mut events = EventBuffer::new();
     events.push(&param_event(0, GAIN, 2.0));
@@ -30,13 +21,13 @@ fn builds_copied_in_place_over_the_hot_plugin_s_library_are_loaded_and_never_cra
 
     let lib = format!("'{}'", logic.display());
     let (tone, tone_v2) = (fixture("tone"), fixture("tone_v2"));
-    shell(&format!("cp '{}' {lib}", tone_v2.display()));
+    run_shell(&format!("cp '{}' {lib}", tone_v2.display()));
     wait_for(&mut plugin, &mut running, 2.5);
-    shell(&format!("cat '{}' > {lib}", tone.display()));
+    run_shell(&format!("cat '{}' > {lib}", tone.display()));
     wait_for(&mut plugin, &mut running, 2.0);
-    shell(&format!("cp -p '{}' {lib}", tone_v2.display()));
+    run_shell(&format!("cp -p '{}' {lib}", tone_v2.display()));
     wait_for(&mut plugin, &mut running, 2.5);
-    shell(&format!("head -c 30000 '{}' > {lib}", tone.display()));
+    run_shell(&format!("head -c 30000 '{}' > {lib}", tone.display()));
     wait_for_log(&mut plugin, "truncated");
     assert_eq!(block(&mut running, &EventBuffer::new()), 2.5, "the running build plays on");
     assert_eq!(plugin.value(GAIN), Some(2.0), "the parameter survived every reload");

@@ -5,6 +5,9 @@ use overdub_cli::cli::Cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    if let Some(code) = overdub_cli::build::record::run_as_wrapper() {
+        return code;
+    }
     let args =
         std::env::args_os().enumerate().filter(|(i, arg)| !(*i == 1 && arg == "overdub")).map(|(_, arg)| arg);
     let matches = Cli::command().bin_name("cargo overdub").get_matches_from(args);

@@ -1,5 +1,6 @@
 //! `overdub dev`: plays audio through a logic crate and swaps in every rebuild while it plays.
 
+use crate::build::BuildOptions;
 use crate::cli::DevArgs;
 use crate::devhost::device::Output;
 use crate::devhost::meter::dbfs;
@@ -7,7 +8,8 @@ use crate::devhost::session::{Notes, Session, SessionOptions};
 use crate::devhost::signals::Signal;
 use crate::error::CliError;
 use crate::logic_crate::LogicCrate;
-use crate::report::{self, BuildClock, DevEvent};
+use crate::phases::SaveClock;
+use crate::report::{self, DevEvent};
 use crate::wav;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -40,7 +42,12 @@ pub fn run(args: &DevArgs) -> Result<(), CliError> {
         block: args.block,
         signal: if wants_notes && args.input == "sine" { Signal::Silence } else { signal },
         notes: None,
-        release: args.release,
+        build: BuildOptions {
+            release: args.release,
+            opt_level: args.opt_level.clone(),
+            policy: args.build,
+            emit: args.fast_emit,
+        },
         params: args.params.clone(),
         record_seconds: 0.0,
     };
@@ -67,7 +74,8 @@ pub fn run(args: &DevArgs) -> Result<(), CliError> {
             Ok(event) => printer.print(&event),
             Err(RecvTimeoutError::Timeout) => {
                 let (peak, rms) = session.shared.levels.read();
-                printer.print(&DevEvent::Meter { peak, rms });
+                let late_blocks = session.shared.late_blocks.load(std::sync::atomic::Ordering::Relaxed);
+                printer.print(&DevEvent::Meter { peak, rms, late_blocks });
             }
             Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -102,26 +110,27 @@ fn signal(input: &str) -> Result<(Signal, Option<u32>), CliError> {
 pub struct Printer {
     json: bool,
     meter_line: bool,
-    clock: BuildClock,
+    clock: SaveClock,
     announced: Option<String>,
 }
 
 impl Printer {
     /// A printer for `--json` or for people.
     pub fn new(json: bool) -> Self {
-        Self { json, meter_line: false, clock: BuildClock::default(), announced: None }
+        Self { json, meter_line: false, clock: SaveClock::default(), announced: None }
     }
 
     /// Prints one event.
     pub fn print(&mut self, event: &DevEvent) {
-        let build = self.clock.observe(event);
+        let phases = self.clock.observe(event);
+        let phases = phases.as_ref();
         let mut out = std::io::stdout().lock();
         if self.json {
-            let _ = writeln!(out, "{}", report::json(event, build));
+            let _ = writeln!(out, "{}", report::json(event, phases));
             let _ = out.flush();
             return;
         }
-        if let DevEvent::Meter { peak, rms } = event {
+        if let DevEvent::Meter { peak, rms, .. } = event {
             if out.is_terminal() {
                 let _ = write!(out, "\r\x1b[2K  peak {:6.1} dBFS   rms {:6.1} dBFS", dbfs(*peak), dbfs(*rms));
                 let _ = out.flush();
@@ -136,7 +145,7 @@ impl Printer {
             }
             _ => {}
         }
-        if let Some(line) = report::text(event, build) {
+        if let Some(line) = report::text(event, phases) {
             if self.meter_line {
                 let _ = write!(out, "\r\x1b[2K");
                 self.meter_line = false;

@@ -137,9 +137,11 @@ impl Playing {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
         let period = Duration::from_secs_f64(max_block as f64 / f64::from(sample_rate));
+        let shared = renderer.shared();
         let thread = std::thread::Builder::new()
             .name("overdub-null-audio".to_owned())
             .spawn(move || {
+                raise_to_real_time();
                 let mut deadline = Instant::now();
                 while !stopped.load(Ordering::Relaxed) {
                     renderer.process(max_block);
@@ -147,8 +149,11 @@ impl Playing {
                     let now = Instant::now();
                     if deadline > now {
                         std::thread::sleep(deadline - now);
-                    } else if now - deadline > period * 8 {
-                        deadline = now;
+                    } else {
+                        shared.late_blocks.fetch_add(1, Ordering::Relaxed);
+                        if now - deadline > period * 8 {
+                            deadline = now;
+                        }
                     }
                 }
             })
@@ -168,6 +173,22 @@ impl Playing {
     /// Stops the audio and waits for the audio thread: the shell is dropped when this returns.
     pub fn stop(self) {
         drop(self);
+    }
+}
+
+/// Raises the calling thread to real-time (FIFO) scheduling where the system allows it, as a host's audio
+/// thread is: otherwise any busy process on the machine can make it miss its deadlines. Where it is refused
+/// the thread plays on at normal priority.
+fn raise_to_real_time() {
+    #[cfg(unix)]
+    {
+        use thread_priority::{RealtimeThreadSchedulePolicy, ThreadPriority, ThreadSchedulePolicy};
+        let Ok(priority) = 80u8.try_into().map(ThreadPriority::Crossplatform) else { return };
+        let _ = thread_priority::set_thread_priority_and_policy(
+            thread_priority::thread_native_id(),
+            priority,
+            ThreadSchedulePolicy::Realtime(RealtimeThreadSchedulePolicy::Fifo),
+        );
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Shared {
     pub sanitized: AtomicU64,
     /// Fades the input out (over [`FADE_SECONDS`]) while set, and back in when cleared.
     pub mute_input: AtomicBool,
+    /// Blocks the null device finished after their deadline (a sound card would have played a gap).
+    pub late_blocks: AtomicU64,
 }
 
 /// How long muting or unmuting the input takes.
@@ -149,6 +151,7 @@ impl<S: ShellProcessor> Renderer<S> {
                 last_swap_frame: AtomicU64::new(0),
                 sanitized: AtomicU64::new(0),
                 mute_input: AtomicBool::new(false),
+                late_blocks: AtomicU64::new(0),
             }),
             recorder,
             code,

@@ -6,6 +6,7 @@ use super::notes::NotePlayer;
 use super::renderer::{Renderer, Shared};
 use super::signals::Signal;
 use super::watcher::SourceWatcher;
+use crate::build::{BuildOptions, DevBuilder};
 use crate::error::CliError;
 use crate::logic_crate::LogicCrate;
 use crate::midi::{self, Sequence};
@@ -30,8 +31,8 @@ pub struct SessionOptions {
     pub signal: Signal,
     /// Notes played into the logic, looped.
     pub notes: Option<Notes>,
-    /// Build with the release profile.
-    pub release: bool,
+    /// How the logic is built and rebuilt.
+    pub build: BuildOptions,
     /// Parameter values to set before playing, as `NAME=VALUE`.
     pub params: Vec<String>,
     /// Keep this many seconds of output for [`Session::recording`] to drain (0: none).
@@ -86,7 +87,8 @@ impl Session {
         let output = options.output;
         let sample_rate = output.sample_rate;
         let notes = options.notes.as_ref().map(|n| n.sequence(sample_rate)).transpose()?;
-        let built = krate.build(options.release)?;
+        let mut builder = DevBuilder::new(krate, options.build)?;
+        let (library, build) = builder.build_with_cargo()?;
         let (sender, events) = mpsc::channel();
         let (reload_sender, reloads) = mpsc::channel();
         let forward = sender.clone();
@@ -102,8 +104,7 @@ impl Session {
             })
             .expect("spawning a thread only fails when the system is out of resources");
         let hot_options = HotOptions { events: Some(reload_sender), ..HotOptions::default() };
-        let mut shell =
-            HotShell::watch(&built.library, hot_options).map_err(|e| CliError::Load(e.to_string()))?;
+        let mut shell = HotShell::watch(&library, hot_options).map_err(|e| CliError::Load(e.to_string()))?;
         crate::params::apply(&mut shell, &options.params)?;
         let block = options.block.max(1);
         let processor =
@@ -126,16 +127,12 @@ impl Session {
         );
         let shared = renderer.shared();
         // The watcher first: nothing may fail once the audio plays.
-        let watcher = SourceWatcher::start(krate.clone(), options.release, sender.clone()).map_err(|e| {
+        let watcher = SourceWatcher::start(&krate.dir, builder, sender.clone()).map_err(|e| {
             CliError::Io { action: "watch", path: krate.dir.clone(), source: std::io::Error::other(e) }
         })?;
         let playing = output.start(renderer, block);
         let device = playing.description.clone();
-        let _ = sender.send(DevEvent::Ready {
-            device: device.clone(),
-            library: built.library.clone(),
-            build: built.duration,
-        });
+        let _ = sender.send(DevEvent::Ready { device: device.clone(), library: library.clone(), build });
         Ok(Self {
             events,
             sender,
@@ -143,7 +140,7 @@ impl Session {
             sample_rate,
             shared,
             recording,
-            library: built.library,
+            library,
             playing,
             shell,
             watcher,

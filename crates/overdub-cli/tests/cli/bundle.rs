@@ -121,10 +121,17 @@ fn release_vst3_bundle_of_the_gain_example_installs_a_shared_object_exporting_ge
     let home = tempfile::tempdir().unwrap();
     let gain = repo().join("examples/gain");
     let mut command = crate::common::overdub();
-    command.args(["bundle", "--release", "--format", "vst3", "--install"]).arg(&gain).env("HOME", home.path());
+    command
+        .args(["bundle", "--release", "--format", "vst3", "--install"])
+        .arg(&gain)
+        .env("HOME", home.path());
     let output = overdub_testkit::output_within(&mut command, test_deadline());
     let installed = printed_path(&output);
-    assert_eq!(installed, home.path().join(".vst3").join("overdub-example-gain.vst3"), "in the user's folder");
+    assert_eq!(
+        installed,
+        home.path().join(".vst3").join("overdub-example-gain.vst3"),
+        "in the user's folder"
+    );
     let made = target_dir().join("bundle").join("overdub-example-gain.vst3");
     let arch = format!("{}-linux", std::env::consts::ARCH);
     for bundle in [&made, &installed] {

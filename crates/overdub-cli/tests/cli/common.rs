@@ -29,6 +29,25 @@ pub fn run(args: &[&str], dir: &Path) -> Output {
     overdub_testkit::output_within(overdub().args(args).current_dir(dir), overdub_testkit::test_deadline())
 }
 
+/// Reads `stdout`'s lines as JSON values, on a thread of its own, into a channel (a line that is not JSON
+/// fails the test).
+pub fn json_lines(
+    stdout: impl std::io::Read + Send + 'static,
+) -> (std::sync::mpsc::Receiver<serde_json::Value>, std::thread::JoinHandle<()>) {
+    use std::io::BufRead;
+    let (send, lines) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let value: serde_json::Value =
+                serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}"));
+            if send.send(value).is_err() {
+                break;
+            }
+        }
+    });
+    (lines, reader)
+}
+
 /// Standard error as text.
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

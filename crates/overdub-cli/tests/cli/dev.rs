@@ -1,12 +1,10 @@
 //! `overdub dev --json` on the null device: an edit is picked up, rebuilt and reported with its timings, and
 //! Ctrl-C ends it cleanly.
 
-use crate::common::{overdub, scaffold};
+use crate::common::{json_lines, overdub, scaffold};
 use overdub_testkit::{ChildGuard, EventLog, test_deadline};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 
 /// Whether a JSON line is the event named `name`.
 fn is(name: &'static str) -> impl Fn(&Value) -> bool {
@@ -24,16 +22,7 @@ fn dev_json_picks_up_an_edit_and_reports_the_reload_with_timings() {
             .stdout(Stdio::piped()),
     );
     let stdout = dev.child().stdout.take().unwrap();
-    let (send, lines) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let value: Value =
-                serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {line}: {e}"));
-            if send.send(value).is_err() {
-                break;
-            }
-        }
-    });
+    let (lines, reader) = json_lines(stdout);
     let mut events = EventLog::new(lines, test_deadline());
 
     let ready = events.wait_for("ready", is("ready"));
@@ -48,8 +37,18 @@ fn dev_json_picks_up_an_edit_and_reports_the_reload_with_timings() {
     let swapped = events.wait_for("swapped", is("swapped"));
     let built = events.wait_for("built", is("built"));
     assert_eq!(built["ok"], true);
+    assert_eq!(built["route"], "fast", "a source edit runs the recorded rustc command: {built}");
     assert_eq!(swapped["state"], "kept", "a code-only edit keeps the state: {swapped}");
-    for phase in ["build_ms", "settle_ms", "load_ms", "prepare_ms", "swap_ms", "reload_ms"] {
+    for phase in [
+        "save_to_sound_ms",
+        "detect_ms",
+        "build_ms",
+        "settle_ms",
+        "load_ms",
+        "prepare_ms",
+        "swap_ms",
+        "reload_ms",
+    ] {
         assert!(swapped[phase].as_f64().is_some_and(|ms| ms >= 0.0), "{phase} missing: {swapped}");
     }
     // Lines are printed in order: the second meter after the swap measured only the new code.

@@ -4,5 +4,6 @@ mod bundle;
 mod common;
 mod dev;
 mod errors;
+mod fast_build;
 mod new;
 mod render;

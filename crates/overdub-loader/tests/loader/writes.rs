@@ -7,9 +7,8 @@ use crate::common::{GAIN_ID, Workspace};
 use crate::player::{Player, sine};
 use overdub_loader::ReloadEvent;
 use overdub_shell::Shell;
-use overdub_testkit::{Build, fixture, output_within, test_deadline};
+use overdub_testkit::{Build, fixture, run_shell, test_deadline};
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 /// The gain every test sets, so the running build is recognisable from its output.
@@ -32,12 +31,6 @@ fn plays_bias(player: &mut Player, bias: f32) {
     }
 }
 
-/// Runs a shell command line, as a user at a terminal would.
-fn shell(line: &str) {
-    let output = output_within(Command::new("sh").arg("-c").arg(line), test_deadline());
-    assert!(output.status.success(), "{line}: {}", String::from_utf8_lossy(&output.stderr));
-}
-
 fn quote(path: &Path) -> String {
     format!("'{}'", path.display())
 }
@@ -55,26 +48,26 @@ fn rewrites_in_place_are_loaded_and_never_crash(ws: &Workspace) {
     let (tone, tone_v2) = (quote(&fixture("tone")), quote(&fixture("tone_v2")));
     let mut player = start(ws);
 
-    player.after(|| shell(&format!("cp {tone_v2} {lib}")));
+    player.after(|| run_shell(&format!("cp {tone_v2} {lib}")));
     player.play_until(&sine, is_swap);
     plays_bias(&mut player, 0.5);
 
-    player.after(|| shell(&format!("cat {tone} > {lib}")));
+    player.after(|| run_shell(&format!("cat {tone} > {lib}")));
     player.play_until(&sine, is_swap);
     plays_bias(&mut player, 0.0);
 
     // An older build, its modification time kept.
-    player.after(|| shell(&format!("cp -p {tone_v2} {lib}")));
+    player.after(|| run_shell(&format!("cp -p {tone_v2} {lib}")));
     player.play_until(&sine, is_swap);
     plays_bias(&mut player, 0.5);
 
     // The same bytes again, in place: nothing to load, and nothing breaks.
-    player.after(|| shell(&format!("cp {tone_v2} {lib}")));
+    player.after(|| run_shell(&format!("cp {tone_v2} {lib}")));
     player.play_until(&sine, |e| matches!(e, ReloadEvent::Unchanged { .. }));
     plays_bias(&mut player, 0.5);
 
     // Cut short, in place.
-    player.after(|| shell(&format!("head -c 20000 {tone} > {lib}")));
+    player.after(|| run_shell(&format!("head -c 20000 {tone} > {lib}")));
     let rejected = player.play_until(&sine, is_rejection);
     let ReloadEvent::Rejected { reason, .. } = rejected else { unreachable!() };
     assert!(reason.contains("truncated"), "{reason}");

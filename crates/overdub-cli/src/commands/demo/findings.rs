@@ -83,7 +83,7 @@ impl Findings<'_> {
             format_duration(t.swap)
         );
         out += &format!(
-            "  save → new sound     {} (cargo build {build}); the old code played on meanwhile\n",
+            "  save → new sound     {} (build {build}); the old code played on meanwhile\n",
             format_duration(h.heard_after)
         );
         out += &format!(

@@ -3,6 +3,7 @@
 
 mod findings;
 
+use crate::build::BuildOptions;
 use crate::cli::DemoArgs;
 use crate::commands::dev::Printer;
 use crate::devhost::device::{DeviceRequest, Output};
@@ -11,8 +12,9 @@ use crate::devhost::session::{Session, SessionOptions};
 use crate::devhost::signals::Signal;
 use crate::error::CliError;
 use crate::logic_crate::LogicCrate;
+use crate::phases::SaveClock;
 use crate::repo;
-use crate::report::{self, DevEvent, format_duration};
+use crate::report::{DevEvent, format_duration};
 use findings::Heard;
 use overdub_loader::{ReloadEvent, ReloadTimings, StateOutcome};
 use std::path::Path;
@@ -145,7 +147,7 @@ struct Demo {
     json: bool,
     recorded: Vec<f32>,
     swap: Option<(ReloadTimings, StateOutcome, Option<Duration>)>,
-    build_clock: report::BuildClock,
+    save_clock: SaveClock,
 }
 
 impl Demo {
@@ -158,7 +160,7 @@ impl Demo {
             block: BLOCK,
             signal: Signal::Sine(SINE_HZ),
             notes: None,
-            release: false,
+            build: BuildOptions::default(),
             params: example.params.iter().map(|p| (*p).to_owned()).collect(),
             record_seconds: 4.0,
         };
@@ -171,7 +173,7 @@ impl Demo {
             json,
             recorded: Vec::new(),
             swap: None,
-            build_clock: report::BuildClock::default(),
+            save_clock: SaveClock::default(),
         })
     }
 
@@ -210,7 +212,7 @@ impl Demo {
     }
 
     fn handle(&mut self, event: DevEvent) -> Result<(), CliError> {
-        let build = self.build_clock.observe(&event);
+        let build = self.save_clock.observe(&event).map(|phases| phases.build);
         self.printer.print(&event);
         match event {
             DevEvent::Interrupted => Err(CliError::Demo("interrupted".to_owned())),
