@@ -37,6 +37,11 @@ impl HostApp {
             unsafe { timer.onTimer() };
         }
     }
+
+    /// Timers registered now.
+    pub fn timer_count(&self) -> usize {
+        self.timers.lock().unwrap().len()
+    }
 }
 
 impl IHostApplicationTrait for HostApp {

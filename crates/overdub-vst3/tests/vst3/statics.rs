@@ -234,3 +234,34 @@ fn garbled_truncated_random_empty_and_foreign_state_is_refused_reported_and_chan
     assert_eq!(plugin.restore(&good, &controller), kResultOk, "the good state still loads");
     assert_eq!(plugin.latency(), 0);
 }
+
+/// The plugin counts its own allocations on the audio thread (the shell, the wrapper) and reports them from
+/// its main-thread tick: none through notes, automation at every sample, and projects saved meanwhile.
+#[test]
+fn the_audio_path_allocates_nothing_through_notes_automation_and_saves() {
+    let dir = scratch_dir();
+    let log = dir.path().join("plugin.log");
+    let mut plugin = Plugin::load_with(&static_plugin("synth"), &[(LOG_ENV, &log)]);
+    assert_eq!(plugin.app.timer_count(), 1, "the plugin ticks on the host's run loop");
+    let level = param_id("level");
+    let mut running = plugin.start(48_000.0, 128, 0, 2);
+    for block in 0..600 {
+        let key = 48 + (block / 40) as i16;
+        let notes = match block % 40 {
+            0 => vec![note(3, true, key, block as i32)],
+            20 => vec![note(7, false, key, block as i32 - 20)],
+            _ => vec![],
+        };
+        let params: Vec<(u32, u32, f64)> =
+            (0..128).step_by(16).map(|at| (level, at, f64::from(at) / 128.0)).collect();
+        assert_eq!(running.process(128, &notes, &params), kResultOk);
+        if block % 10 == 0 {
+            plugin.save();
+            plugin.run_loop();
+        }
+    }
+    plugin.run_loop();
+    let reported = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!reported.contains("allocated"), "{reported}");
+    plugin.stop(running);
+}
