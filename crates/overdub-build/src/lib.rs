@@ -6,7 +6,7 @@
 //! name = "My Delay"
 //! vendor = "Example Audio"           # optional
 //! description = "A feedback delay."  # optional: defaults to the package description
-//! features = ["audio-effect", "delay", "stereo"]   # CLAP feature tags; optional
+//! features = ["audio-effect", "delay", "stereo"]   # CLAP feature tags, VST3 sub-categories; optional
 //! instrument = false                 # takes notes, no audio input (default false)
 //! inputs = 2                         # main input channels (default 2, or 0 for an instrument)
 //! outputs = 2                        # main output channels (default 2)

@@ -20,7 +20,7 @@ pub struct PluginManifest {
     pub vendor: String,
     /// One line about what it does.
     pub description: String,
-    /// CLAP feature tags, such as `"audio-effect"`.
+    /// CLAP feature tags, such as `"audio-effect"` (the VST3 wrapper maps them to its sub-categories).
     pub features: Vec<String>,
     /// Whether it takes notes (and, by default, no audio input).
     pub instrument: bool,

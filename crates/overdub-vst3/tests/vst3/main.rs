@@ -12,4 +12,5 @@ mod build;
 mod host;
 mod hot;
 mod objects;
+mod session;
 mod statics;
