@@ -248,8 +248,8 @@ fn the_audio_path_allocates_nothing_through_notes_automation_and_saves() {
     for block in 0..600 {
         let key = 48 + (block / 40) as i16;
         let notes = match block % 40 {
-            0 => vec![note(3, true, key, block as i32)],
-            20 => vec![note(7, false, key, block as i32 - 20)],
+            0 => vec![note(3, true, key, block)],
+            20 => vec![note(7, false, key, block - 20)],
             _ => vec![],
         };
         let params: Vec<(u32, u32, f64)> =
