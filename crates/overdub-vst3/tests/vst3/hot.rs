@@ -201,3 +201,54 @@ fn a_hot_plugin_is_listed_apart_from_the_static_one_and_waits_for_a_missing_libr
     assert_eq!(block(&mut running, &[]), 2.5);
     hot.plugin.stop(running);
 }
+
+/// A restart the plugin asked for (a reload changed a parameter default, not the memory's layout) keeps the
+/// logic's memory: the delay's echoes ring on through it at the amplitudes they had coming.
+#[test]
+fn a_restart_the_plugin_asked_for_keeps_the_echoes_ringing() {
+    const ECHO_DELAY: usize = 1000;
+    let mut hot = Hot::following("echo");
+    let mut running = hot.plugin.start(48_000.0, 64, 2, 2);
+    let mut heard = Vec::new();
+    let play = |running: &mut Running, heard: &mut Vec<f32>| {
+        for input in &mut running.inputs {
+            input.fill(0.0);
+            input[0] = if heard.is_empty() { 1.0 } else { 0.0 };
+        }
+        running.process(64, &[], &[]);
+        heard.extend_from_slice(&running.outputs[0][..64]);
+    };
+    while heard.len() < 2 * ECHO_DELAY {
+        play(&mut running, &mut heard);
+    }
+    hot.rebuild("echo_mix_default");
+    let deadline = test_deadline();
+    let mut asked = Vec::new();
+    while !asked.contains(&kReloadComponent) {
+        deadline.check(|| format!("no restart asked for; log: {}", hot.log()));
+        hot.plugin.run_loop();
+        asked.extend(hot.plugin.take_restarts());
+        play(&mut running, &mut heard);
+        std::thread::sleep(BLOCK_PERIOD);
+    }
+    hot.plugin.stop(running);
+    let mut running = hot.plugin.start(48_000.0, 64, 2, 2);
+    let after = heard.len();
+    while heard.len() < after + 3 * ECHO_DELAY {
+        play(&mut running, &mut heard);
+    }
+    assert!(hot.log().contains("state kept"), "{}", hot.log());
+    // Echoes of the impulse at every multiple of the delay: 0.5, then ×0.9 each time.
+    let echoes: Vec<(usize, f32)> = (1..heard.len() / ECHO_DELAY)
+        .map(|k| k * ECHO_DELAY)
+        .filter(|&at| at >= after)
+        .map(|at| (at, heard[at]))
+        .collect();
+    assert!(!echoes.is_empty(), "echoes fell after the restart");
+    for (at, echo) in echoes {
+        let k = (at / ECHO_DELAY) as i32;
+        let expected = 0.5 * 0.9f32.powi(k - 1);
+        assert!((echo - expected).abs() < 1e-4, "echo {k} at {at}: {echo}, expected {expected}");
+    }
+    hot.plugin.stop(running);
+}
