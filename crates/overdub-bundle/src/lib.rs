@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn linux_bundle_is_the_renamed_library_and_installs_over_an_old_one() {
-        let dir = overdub_testkit::scratch_dir();
+        let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("libtest.so");
         fs::write(&library, b"ELF pretend").unwrap();
         let made =
@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn a_rebuilt_bundle_replaces_the_file_and_never_rewrites_the_one_a_host_has_open() {
         use std::os::unix::fs::MetadataExt;
-        let dir = overdub_testkit::scratch_dir();
+        let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("libtest.so");
         fs::write(&library, b"first build").unwrap();
         let out = dir.path().join("bundle");
@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn mac_bundle_has_the_executable_and_an_info_plist() {
-        let dir = overdub_testkit::scratch_dir();
+        let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("libtest.dylib");
         fs::write(&library, b"Mach-O pretend").unwrap();
         let made = bundle(&spec(&library), Format::Clap, dir.path(), Platform::MacOs).unwrap();
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn a_missing_library_is_reported() {
-        let dir = overdub_testkit::scratch_dir();
+        let dir = tempfile::tempdir().unwrap();
         let err = bundle(&spec(&dir.path().join("nope.so")), Format::Vst3, dir.path(), Platform::Linux)
             .unwrap_err();
         assert!(matches!(err, BundleError::MissingLibrary(_)), "{err}");
@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn linux_vst3_bundle_holds_the_library_in_its_architecture_folder() {
-        let dir = overdub_testkit::scratch_dir();
+        let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("libtest.so");
         fs::write(&library, b"ELF pretend").unwrap();
         let made =
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn windows_and_mac_vst3_bundles_follow_their_layouts() {
-        let dir = overdub_testkit::scratch_dir();
+        let dir = tempfile::tempdir().unwrap();
         let library = dir.path().join("test.dll");
         fs::write(&library, b"PE pretend").unwrap();
         let windows =

@@ -14,9 +14,7 @@ pub mod syscalls;
 mod variant;
 mod wait;
 
-pub use plugins::{
-    EXAMPLES, WrapperKind, bundle_once, example_plugin_library, target_dir as plugin_target_dir,
-};
+pub use plugins::{EXAMPLES, WrapperKind, example_bundle, target_dir as plugin_target_dir};
 pub use process::{ChildGuard, output_within, run_shell};
 pub use skew::abi_skew_library;
 pub use tempfile::TempDir;

@@ -7,7 +7,7 @@ use clack_extensions::params::ParamRescanFlags;
 use clack_host::prelude::*;
 use overdub::param_id;
 use overdub_testkit::{
-    dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline, workspace_root,
+    dylib_file_name, fixture, install_like_linker, plugin_target_dir, scratch_dir, test_deadline,
 };
 use std::path::Path;
 use std::sync::Mutex;
@@ -147,7 +147,7 @@ fn a_reload_that_changes_the_parameters_is_rescanned_on_deactivation_after_one_r
 #[test]
 fn a_hot_plugin_knows_its_identity_from_the_manifest_before_any_logic_library_exists() {
     let plugin = hot_plugin();
-    let profile = workspace_root().join("target").join("plugin-tests").join("hot").join("debug");
+    let profile = plugin_target_dir(true).join("debug");
     assert!(
         !profile.join(dylib_file_name("gain")).exists(),
         "the hot build neither built nor linked the logic"

@@ -1,33 +1,18 @@
-//! The example plugins as real `.vst3` bundles, once per test run: static builds of every example, and a hot
-//! build of the gain wrapper (which the hot tests point at fixture logic libraries).
+//! The example plugins as real `.vst3` bundles, built and bundled once per test run by the test kit: static
+//! builds of every example, and a hot build of the gain wrapper (which the hot tests point at fixture logic
+//! libraries).
 
-use overdub_bundle::{BundleSpec, Format, Platform};
-use overdub_testkit::{WrapperKind, bundle_once, example_plugin_library, plugin_target_dir};
+use overdub_testkit::{WrapperKind, example_bundle};
 use std::path::PathBuf;
 
 pub use overdub_testkit::EXAMPLES;
 
-fn bundle(example: &str, hot: bool) -> PathBuf {
-    let mode = if hot { "hot" } else { "static" };
-    bundle_once(&format!("vst3/{mode}/{example}"), || {
-        let library = example_plugin_library(WrapperKind::Vst3, example, hot);
-        let spec = BundleSpec {
-            library: &library,
-            name: &format!("overdub-{example}"),
-            id: example,
-            version: "0.1.0",
-        };
-        let out = plugin_target_dir(hot).join("bundle").join(mode);
-        overdub_bundle::bundle(&spec, Format::Vst3, &out, Platform::current()).expect("bundle")
-    })
-}
-
 /// The static `.vst3` of `example`.
 pub fn static_plugin(example: &str) -> PathBuf {
-    bundle(example, false)
+    example_bundle(WrapperKind::Vst3, example, false)
 }
 
 /// The hot `.vst3` of the gain wrapper.
 pub fn hot_plugin() -> PathBuf {
-    bundle("gain", true)
+    example_bundle(WrapperKind::Vst3, "gain", true)
 }

@@ -3,10 +3,11 @@
 //! flags VST3 has for it, from the host's run loop; a panicking build is reported and a new build revives it.
 
 use crate::build::{hot_plugin, static_plugin};
-use crate::host::{Module, Plugin, Running};
+use crate::host::{Module, Plugin};
+use crate::running::Running;
 use overdub::param_id;
 use overdub_testkit::{
-    dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline, workspace_root,
+    dylib_file_name, fixture, install_like_linker, plugin_target_dir, scratch_dir, test_deadline,
 };
 use overdub_vst3::LOG_ENV;
 use std::path::PathBuf;
@@ -173,7 +174,7 @@ fn a_logic_that_allocates_on_the_audio_thread_is_reported() {
 
 #[test]
 fn a_hot_plugin_is_listed_apart_from_the_static_one_and_waits_for_a_missing_library_keeping_its_state() {
-    let profile = workspace_root().join("target").join("plugin-tests").join("hot").join("debug");
+    let profile = plugin_target_dir(true).join("debug");
     let hot_class = Module::load(&hot_plugin()).class();
     assert!(
         !profile.join(dylib_file_name("gain")).exists(),

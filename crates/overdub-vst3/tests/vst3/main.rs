@@ -12,5 +12,6 @@ mod build;
 mod host;
 mod hot;
 mod objects;
+mod running;
 mod session;
 mod statics;

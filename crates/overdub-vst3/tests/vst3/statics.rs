@@ -3,7 +3,8 @@
 //! state round trips (as a DAW restores a project) and refused state.
 
 use crate::build::{EXAMPLES, static_plugin};
-use crate::host::{AUDIO, EVENTS, Module, Plugin, Running, note};
+use crate::host::{AUDIO, EVENTS, Module, Plugin};
+use crate::running::{Running, note};
 use overdub::param_id;
 use overdub_testkit::scratch_dir;
 use overdub_vst3::LOG_ENV;
