@@ -106,4 +106,16 @@ mod tests {
         let other = Description { id: "dev.overdub.other", ..gain };
         assert_ne!(class_id(&gain, false), class_id(&other, false));
     }
+
+    /// Hosts and saved projects know a plugin by its class id: the derivation must never change.
+    #[test]
+    fn a_class_id_is_the_fnv_hash_of_the_listed_id_forever() {
+        let gain = Description {
+            id: "dev.overdub.examples.gain",
+            ..described(&[], AudioLayout::STEREO_EFFECT, false)
+        };
+        let bytes: Vec<u8> = class_id(&gain, false).iter().map(|c| c.to_ne_bytes()[0]).collect();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "776a5c3b3283260776941a83a7bab1bd");
+    }
 }
