@@ -8,6 +8,9 @@
 //! crosses the boundary through a C-ABI function, so reading it cannot itself depend on a matching layout.
 
 use crate::buffer::AudioBuffer;
+use crate::display::Display;
+use crate::editor::{EditorEntry, EditorHost, EditorObject, PaintedFrame, egui};
+use egui::epaint::{Mesh, Vertex};
 use crate::events::{
     ChannelPressure, ControlChange, Event, EventBody, Note, ParamChange, PitchBend, PolyPressure,
 };
@@ -138,7 +141,7 @@ pub fn fields() -> Vec<(&'static str, String)> {
         struct_layout!(TimeSignature, TimeSignature { numerator, denominator }),
         struct_layout!(
             ProcessBlock<'static>,
-            ProcessBlock { buffer, events, params, transport, sample_rate, sample_position }
+            ProcessBlock { buffer, events, params, transport, sample_rate, sample_position, display }
         ),
         enum_layout!(ProcessStatus {
             Normal => ProcessStatus::Normal,
@@ -164,6 +167,7 @@ pub fn fields() -> Vec<(&'static str, String)> {
         ("ref.str", size_align::<str>()),
         ("ref.[u8]", size_align::<[u8]>()),
     ];
+    fields.extend(editor_fields());
     fields.extend([
         ("outcome.unit", sized::<Outcome<()>>()),
         ("outcome.ProcessStatus", sized::<Outcome<ProcessStatus>>()),
@@ -174,6 +178,38 @@ pub fn fields() -> Vec<(&'static str, String)> {
         ("outcome.u64", sized::<Outcome<u64>>()),
     ]);
     fields
+}
+
+/// The editor's side of the boundary: egui's version and the layout of each egui type that crosses.
+fn editor_fields() -> Vec<(&'static str, String)> {
+    let named = |size: String, name: &str| format!("{size} {name}");
+    vec![
+        ("egui.version", env!("OVERDUB_EGUI_VERSION").to_owned()),
+        ("egui.RawInput", named(sized::<egui::RawInput>(), std::any::type_name::<egui::RawInput>())),
+        ("egui.Event", named(sized::<egui::Event>(), std::any::type_name::<egui::Event>())),
+        (
+            "egui.ClippedPrimitive",
+            named(sized::<egui::ClippedPrimitive>(), std::any::type_name::<egui::ClippedPrimitive>()),
+        ),
+        ("egui.Primitive", sized::<egui::epaint::Primitive>()),
+        struct_layout!(Mesh, Mesh { indices, vertices, texture_id }),
+        struct_layout!(Vertex, Vertex { pos, uv, color }),
+        ("egui.TextureId", sized::<egui::TextureId>()),
+        ("egui.TexturesDelta", sized::<egui::TexturesDelta>()),
+        ("egui.ImageDelta", sized::<egui::epaint::ImageDelta>()),
+        ("egui.ImageData", sized::<egui::ImageData>()),
+        ("egui.CursorIcon", sized::<egui::CursorIcon>()),
+        struct_layout!(
+            PaintedFrame<'static>,
+            PaintedFrame { primitives, textures, pixels_per_point, cursor, repaint_after }
+        ),
+        struct_layout!(EditorEntry, EditorEntry { size, create, fingerprint, adopt }),
+        ("layout.Display", sized::<Display>()),
+        ("ref.dyn EditorObject", size_align::<dyn EditorObject>()),
+        ("ref.dyn EditorHost", size_align::<dyn EditorHost>()),
+        ("outcome.editor", sized::<Outcome<Box<dyn EditorObject>>>()),
+        ("outcome.editor_state", sized::<Outcome<*mut ()>>()),
+    ]
 }
 
 /// One field on which the shell and a logic library disagree.

@@ -89,6 +89,7 @@ fn time<T: Identified>(library: &Path, block: usize) -> (f64, f64, f64) {
             transport: None,
             sample_rate: config.sample_rate,
             sample_position: 0,
+            display: &overdub::abi::display::DISCARDED,
         };
         black_box(bare.process(&mut ctx));
         params.end_window();

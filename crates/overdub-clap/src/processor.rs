@@ -117,6 +117,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
             events: &self.events,
             transport: transport.as_ref(),
             steady_time: process.steady_time,
+            display: None,
         };
         let ((status, _), allocations) =
             count_allocations(|| audio_path::process_block(&mut self.processor, &mut buffer, &host));

@@ -14,7 +14,7 @@ use crate::protocol::{Link, RETIRE_CAPACITY};
 use crate::worker::{self, Worker};
 use overdub_abi::LogicInfo;
 use overdub_shell::{
-    AudioBlock, Continuity, ControlCore, Engine, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError,
+    AudioBlock, Continuity, ControlCore, EditorBuild, Engine, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError,
     StateLoaded,
 };
 use std::path::{Path, PathBuf};
@@ -248,6 +248,14 @@ impl Shell for HotShell {
     }
     fn latency(&self) -> u32 {
         self.core.latency()
+    }
+    fn display(&self) -> &overdub_abi::Display {
+        self.core.display()
+    }
+    fn editor(&self) -> Option<EditorBuild> {
+        let library = self.library()?;
+        let entry = library.editor()?;
+        Some(EditorBuild { entry, build: library.hash(), code: Some(library) })
     }
     fn take_fault(&mut self) -> Option<FaultRecord> {
         if self.worker.is_none() {

@@ -7,6 +7,7 @@
 mod audio;
 pub mod audio_path;
 mod core;
+mod editor_build;
 mod engine;
 mod error;
 mod held;
@@ -20,6 +21,7 @@ mod static_shell;
 
 pub use crate::core::{ControlCore, ProcessorCore};
 pub use audio::AudioBlock;
+pub use editor_build::EditorBuild;
 pub use engine::{EVENTS_PER_WINDOW, Engine, FaultRecord, HostBlock, ProcessConfig};
 pub use error::ShellError;
 pub use held::{HELD_NOTES, HeldNotes};

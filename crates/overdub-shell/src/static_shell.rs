@@ -6,7 +6,8 @@ use crate::error::ShellError;
 use crate::shared::SharedParams;
 use crate::shell::{Continuity, Shell, ShellProcessor, StateLoaded};
 use overdub::{Guarded, Identified};
-use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus};
+use crate::editor_build::EditorBuild;
+use overdub_abi::{AudioBuffer, Display, LogicInfo, ProcessStatus};
 
 /// How a static shell holds its logic: boxed, statically dispatched.
 type Logic<T> = Box<Guarded<T>>;
@@ -81,6 +82,12 @@ impl<T: Identified> Shell for StaticShell<T> {
     }
     fn take_fault(&mut self) -> Option<FaultRecord> {
         self.core.take_fault()
+    }
+    fn display(&self) -> &Display {
+        self.core.display()
+    }
+    fn editor(&self) -> Option<EditorBuild> {
+        T::editor().map(|entry| EditorBuild { entry, build: 0, code: None })
     }
 }
 
