@@ -12,6 +12,8 @@ mod skew;
 pub mod syscalls;
 mod variant;
 mod wait;
+#[cfg(target_os = "linux")]
+pub mod x11;
 
 pub use process::{ChildGuard, output_within};
 pub use skew::abi_skew_library;

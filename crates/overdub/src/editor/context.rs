@@ -34,9 +34,9 @@ impl EditorContext<'_> {
         }
     }
 
-    /// A slider for the parameter with string id `id`, labelled with its name and unit: a drag is one
-    /// gesture (begin when it starts, values while it moves, end when it stops); a click or a typed value is
-    /// a gesture of its own. An unknown id shows as a warning label instead.
+    /// A slider for the parameter with string id `id`, labelled with its name and unit: holding it is one
+    /// gesture (begin when pressed, values while it moves, end when released); a typed value is a gesture
+    /// of its own. An unknown id shows as a warning label instead.
     pub fn slider(&mut self, ui: &mut egui::Ui, id: &str) -> egui::Response {
         let Some(index) = self.index(id) else {
             return ui.colored_label(egui::Color32::YELLOW, format!("no parameter `{id}`"));
@@ -51,20 +51,19 @@ impl EditorContext<'_> {
             slider = slider.step_by((info.max - info.min) / f64::from(info.steps));
         }
         let response = ui.add(slider);
-        if response.drag_started() {
+        // The gesture lasts while the pointer holds the slider; the host tracks which gestures are open, so
+        // a repeated begin or end is nothing.
+        let held = response.is_pointer_button_down_on() || response.dragged();
+        if held {
             self.host.begin_edit(index);
         }
         if response.changed() {
-            let dragging = response.dragged() || response.drag_stopped();
-            if !dragging {
+            if !held {
                 self.host.begin_edit(index);
             }
             self.host.edit(index, value);
-            if !dragging {
-                self.host.end_edit(index);
-            }
         }
-        if response.drag_stopped() {
+        if !held {
             self.host.end_edit(index);
         }
         response
