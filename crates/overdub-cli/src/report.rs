@@ -48,6 +48,12 @@ pub enum DevEvent {
         /// What it said.
         message: String,
     },
+    /// What became of the editor window: opened, not opened and why, or a note from it (state kept or
+    /// reset on a new build, a panic shown in place of the editor).
+    Editor {
+        /// What the user should know.
+        message: String,
+    },
     /// The user pressed Ctrl-C.
     Interrupted,
 }
@@ -124,6 +130,9 @@ enum Record<'a> {
     AudioError {
         message: &'a str,
     },
+    Editor {
+        message: &'a str,
+    },
     Interrupted,
 }
 
@@ -150,6 +159,7 @@ pub fn json(event: &DevEvent, last_build: Option<Duration>) -> String {
         DevEvent::Built { ok, duration } => Record::Built { ok: *ok, build_ms: ms(*duration) },
         DevEvent::Meter { peak, rms } => Record::Meter { peak_dbfs: dbfs(*peak), rms_dbfs: dbfs(*rms) },
         DevEvent::AudioError { message } => Record::AudioError { message },
+        DevEvent::Editor { message } => Record::Editor { message },
         DevEvent::Interrupted => Record::Interrupted,
         DevEvent::Reload(reload) => match reload {
             ReloadEvent::Detected { path } => Record::Detected { library: path },
@@ -218,6 +228,7 @@ pub fn text(event: &DevEvent, last_build: Option<Duration>) -> Option<String> {
         }
         DevEvent::Meter { .. } => return None,
         DevEvent::AudioError { message } => format!("audio error: {message}"),
+        DevEvent::Editor { message } => format!("editor: {message}"),
         DevEvent::Interrupted => "stopping".to_owned(),
         DevEvent::Reload(reload) => match reload {
             ReloadEvent::Detected { .. } | ReloadEvent::Loaded { .. } => return None,
