@@ -10,7 +10,6 @@
 use crate::buffer::AudioBuffer;
 use crate::display::Display;
 use crate::editor::{EditorEntry, EditorHost, EditorObject, PaintedFrame, egui};
-use egui::epaint::{Mesh, Vertex};
 use crate::events::{
     ChannelPressure, ControlChange, Event, EventBody, Note, ParamChange, PitchBend, PolyPressure,
 };
@@ -20,6 +19,7 @@ use crate::params::{ParamFlags, ParamInfo, ParamValues};
 use crate::process::{ProcessBlock, ProcessStatus};
 use crate::state::StateError;
 use crate::transport::{TimeSignature, Transport};
+use egui::epaint::{Mesh, Vertex};
 use std::fmt::{self, Write as _};
 use std::mem::{align_of, offset_of, size_of};
 use std::sync::OnceLock;
@@ -320,6 +320,34 @@ mod tests {
         let text = canary_text();
         let events = text.lines().find(|l| l.starts_with("enum.EventBody=")).unwrap();
         assert!(events.contains("NoteOn=0") && events.contains("ParamChange=6"), "{events}");
+    }
+
+    #[test]
+    fn the_editor_types_that_cross_are_in_the_canary_with_egui_s_version() {
+        let text = canary_text();
+        let version = text.lines().find(|l| l.starts_with("egui.version=")).unwrap();
+        assert_eq!(version, "egui.version=0.34.3", "the version this crate's manifest pins");
+        for field in [
+            "egui.RawInput=",
+            "egui.ClippedPrimitive=",
+            "layout.Vertex=",
+            "layout.PaintedFrame=",
+            "layout.EditorEntry=",
+        ] {
+            assert!(text.lines().any(|l| l.starts_with(field)), "{field} in {text}");
+        }
+        let vertex = text.lines().find(|l| l.starts_with("layout.Vertex=")).unwrap();
+        assert!(vertex.contains("pos:") && vertex.contains("uv:") && vertex.contains("color:"), "{vertex}");
+    }
+
+    #[test]
+    fn a_logic_built_against_another_egui_differs_in_the_egui_version_field() {
+        let ours = canary_text();
+        let theirs = ours.replace("egui.version=0.34.3", "egui.version=0.33.0");
+        let diff = compare(ours, &theirs).unwrap_err();
+        assert_eq!(diff.differences.len(), 1);
+        let report = diff.to_string();
+        assert!(report.contains("egui.version") && report.contains("logic: 0.33.0"), "{report}");
     }
 
     #[test]

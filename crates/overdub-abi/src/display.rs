@@ -80,7 +80,8 @@ impl Display {
         let start = end - wanted;
         let offset = out.len() - wanted as usize;
         for (i, position) in (start..end).enumerate() {
-            out[offset + i] = f32::from_bits(self.scope[(position % SCOPE_LEN as u64) as usize].load(Ordering::Relaxed));
+            out[offset + i] =
+                f32::from_bits(self.scope[(position % SCOPE_LEN as u64) as usize].load(Ordering::Relaxed));
         }
         // Samples the writer replaced during the copy belong to a later lap: drop them.
         let now = self.written.load(Ordering::Acquire);

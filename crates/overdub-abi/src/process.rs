@@ -28,7 +28,6 @@ pub struct ProcessBlock<'a> {
     pub display: &'a Display,
 }
 
-
 impl ProcessBlock<'static> {
     /// A block without audio, events or parameters: for calls that must pass one but carry nothing.
     pub const fn empty() -> Self {

@@ -2,9 +2,9 @@
 //! in the shell's parameters), written by the audio thread as CLAP output events, begin and end around the
 //! values, at the next `process` or parameter flush. One module holds both ends of the queue.
 
+use clack_plugin::events::Pckn;
 use clack_plugin::events::event_types::{ParamGestureBeginEvent, ParamGestureEndEvent, ParamValueEvent};
 use clack_plugin::events::io::OutputEvents;
-use clack_plugin::events::Pckn;
 use clack_plugin::prelude::ClapId;
 use overdub_window::Gestures;
 
@@ -62,7 +62,9 @@ impl Gestures for Queued<'_> {
 pub(crate) fn write(receiver: &mut EditReceiver, out: &mut OutputEvents<'_>) {
     while let Ok(edit) = receiver.pop() {
         let pushed = match edit {
-            Edit::Begin(id) => ClapId::from_raw(id).map(|id| out.try_push(ParamGestureBeginEvent::new(0, id))),
+            Edit::Begin(id) => {
+                ClapId::from_raw(id).map(|id| out.try_push(ParamGestureBeginEvent::new(0, id)))
+            }
             Edit::Value(id, value) => ClapId::from_raw(id)
                 .map(|id| out.try_push(ParamValueEvent::new(0, id, Pckn::match_all(), value))),
             Edit::End(id) => ClapId::from_raw(id).map(|id| out.try_push(ParamGestureEndEvent::new(0, id))),

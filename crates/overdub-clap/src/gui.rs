@@ -48,11 +48,15 @@ impl<E: Export> MainThread<'_, E> {
     fn log_notes(&self, notes: &[SessionNote]) {
         for note in notes {
             let (severity, text) = match note {
-                SessionNote::StateKept => (LogSeverity::Info, "overdub: the new editor kept its state".to_owned()),
+                SessionNote::StateKept => {
+                    (LogSeverity::Info, "overdub: the new editor kept its state".to_owned())
+                }
                 SessionNote::StateReset(reason) => {
                     (LogSeverity::Info, format!("overdub: the new editor starts afresh: {reason}"))
                 }
-                SessionNote::Panicked(message) => (LogSeverity::Error, format!("overdub: the editor {message}")),
+                SessionNote::Panicked(message) => {
+                    (LogSeverity::Error, format!("overdub: the editor {message}"))
+                }
             };
             self.shared.notices.log(severity, &text);
         }
@@ -65,7 +69,8 @@ impl<E: Export> MainThread<'_, E> {
         let Some(session) = gui.as_mut().and_then(|gui| gui.session.as_mut()) else { return };
         let (tick, pushed) = {
             let shell = self.shell.borrow();
-            let view = PluginView { params: shell.params(), display: shell.display(), editor: shell.editor() };
+            let view =
+                PluginView { params: shell.params(), display: shell.display(), editor: shell.editor() };
             let mut sender = self.edits.borrow_mut();
             let mut queued = Queued { sender: &mut sender, pushed: false };
             let tick = session.tick(view, &mut queued);
@@ -78,7 +83,9 @@ impl<E: Export> MainThread<'_, E> {
         match tick {
             Ok(tick) => self.log_notes(&tick.notes),
             Err(error) => {
-                self.shared.notices.log(LogSeverity::Error, &format!("overdub: the editor window failed: {error}"));
+                self.shared
+                    .notices
+                    .log(LogSeverity::Error, &format!("overdub: the editor window failed: {error}"));
                 if let Some(gui) = self.gui.borrow_mut().as_mut() {
                     gui.session = None;
                 }
@@ -156,7 +163,8 @@ impl<E: Export> PluginGuiImpl for MainThread<'_, E> {
     fn set_transient(&self, window: Window) -> Result<(), PluginError> {
         let handle = window.as_x11_handle().ok_or(PluginError::Message("not an X11 window"))?;
         let gui = self.gui.borrow();
-        let session = gui.as_ref().and_then(|gui| gui.session.as_ref()).ok_or(PluginError::Message("no window"))?;
+        let session =
+            gui.as_ref().and_then(|gui| gui.session.as_ref()).ok_or(PluginError::Message("no window"))?;
         session.set_transient(handle as u32).map_err(|e| PluginError::Error(Box::new(e)))
     }
 

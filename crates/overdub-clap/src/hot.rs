@@ -8,7 +8,9 @@ use crate::plugin::PluginShell;
 use clack_extensions::log::LogSeverity;
 use overdub_abi::LogicInfo;
 use overdub_loader::{HotOptions, HotProcessor, HotShell, ReloadEvent, StateOutcome};
-use overdub_shell::{Continuity, EditorBuild, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError, StateLoaded};
+use overdub_shell::{
+    Continuity, EditorBuild, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError, StateLoaded,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};

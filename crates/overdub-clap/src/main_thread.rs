@@ -145,7 +145,8 @@ impl<'a, E: Export> MainThread<'a, E> {
         }
         self.active.set(true);
         self.restart_requested.set(false);
-        let edits = self.edit_receiver.borrow_mut().take().expect("only an inactive plugin holds the queue's end");
+        let edits =
+            self.edit_receiver.borrow_mut().take().expect("only an inactive plugin holds the queue's end");
         Ok((processor, edits))
     }
 

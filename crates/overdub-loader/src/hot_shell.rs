@@ -14,8 +14,8 @@ use crate::protocol::{Link, RETIRE_CAPACITY};
 use crate::worker::{self, Worker};
 use overdub_abi::LogicInfo;
 use overdub_shell::{
-    AudioBlock, Continuity, ControlCore, EditorBuild, Engine, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError,
-    StateLoaded,
+    AudioBlock, Continuity, ControlCore, EditorBuild, Engine, FaultRecord, ProcessConfig, SharedParams,
+    Shell, ShellError, StateLoaded,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -5,8 +5,7 @@ use crate::error::ShellError;
 use crate::held::{HELD_NOTES, HeldNotes};
 use crate::params::ParamSet;
 use overdub_abi::{
-    Display,
-    AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues,
+    AudioBuffer, Display, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues,
     ProcessBlock, ProcessStatus, StateSink, Transport,
 };
 use std::ops::DerefMut;

@@ -2,10 +2,10 @@
 //! control and an audio-thread processor that share only lock-free structures, so no host call on one thread
 //! can stall or silence the other.
 
+use crate::editor_build::EditorBuild;
 use crate::engine::{FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
 use crate::shared::SharedParams;
-use crate::editor_build::EditorBuild;
 use overdub_abi::{AudioBuffer, Display, LogicInfo, ProcessStatus};
 
 /// Whether an activation may keep what the logic holds.

@@ -1,12 +1,12 @@
 //! The shell for release builds: the logic compiled in, called directly.
 
 use crate::core::{ControlCore, ProcessorCore};
+use crate::editor_build::EditorBuild;
 use crate::engine::{Engine, FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
 use crate::shared::SharedParams;
 use crate::shell::{Continuity, Shell, ShellProcessor, StateLoaded};
 use overdub::{Guarded, Identified};
-use crate::editor_build::EditorBuild;
 use overdub_abi::{AudioBuffer, Display, LogicInfo, ProcessStatus};
 
 /// How a static shell holds its logic: boxed, statically dispatched.

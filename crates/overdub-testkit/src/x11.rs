@@ -13,8 +13,8 @@ use std::sync::mpsc::channel;
 use std::time::Duration;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
-    ButtonPressEvent, ConnectionExt as _, Motion, CreateWindowAux, EventMask, KeyButMask, MotionNotifyEvent,
-    WindowClass, BUTTON_PRESS_EVENT, BUTTON_RELEASE_EVENT, MOTION_NOTIFY_EVENT,
+    BUTTON_PRESS_EVENT, BUTTON_RELEASE_EVENT, ButtonPressEvent, ConnectionExt as _, CreateWindowAux,
+    EventMask, KeyButMask, MOTION_NOTIFY_EVENT, Motion, MotionNotifyEvent, WindowClass,
 };
 use x11rb::rust_connection::RustConnection;
 use x11rb::wrapper::ConnectionExt as _;

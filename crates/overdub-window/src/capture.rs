@@ -54,7 +54,8 @@ pub fn capture(window: u32) -> Result<Capture, WindowError> {
         .map_err(|e| WindowError::NoDisplay { reason: e.to_string() })?;
     let geometry = conn.get_geometry(window)?.reply()?;
     let (width, height) = (u32::from(geometry.width), u32::from(geometry.height));
-    let image = conn.get_image(ImageFormat::Z_PIXMAP, window, 0, 0, geometry.width, geometry.height, !0)?.reply()?;
+    let image =
+        conn.get_image(ImageFormat::Z_PIXMAP, window, 0, 0, geometry.width, geometry.height, !0)?.reply()?;
     let rgb = image.data.chunks_exact(4).map(|bgrx| [bgrx[2], bgrx[1], bgrx[0]]).collect();
     conn.flush()?;
     Ok(Capture { width, height, rgb })

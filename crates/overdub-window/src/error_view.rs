@@ -18,7 +18,10 @@ impl ErrorView {
     pub(crate) fn frame(&self, input: egui::RawInput, title: &str, detail: &str, host: &mut FrameHost<'_>) {
         let output = self.context.run_ui(input, |ui| {
             egui::CentralPanel::default().show_inside(ui, |ui| {
-                ui.colored_label(egui::Color32::from_rgb(0xff, 0x80, 0x70), egui::RichText::new(title).heading());
+                ui.colored_label(
+                    egui::Color32::from_rgb(0xff, 0x80, 0x70),
+                    egui::RichText::new(title).heading(),
+                );
                 ui.add_space(8.0);
                 ui.label(egui::RichText::new(detail).monospace());
             });

@@ -79,8 +79,7 @@ impl EditorHost for FrameHost<'_> {
 
     fn paint(&mut self, frame: &PaintedFrame<'_>) {
         self.canvas.paint(frame, self.size);
-        self.painted = Some(Painted {
-            repaint_after: frame.repaint_after.is_finite().then_some(frame.repaint_after),
-        });
+        self.painted =
+            Some(Painted { repaint_after: frame.repaint_after.is_finite().then_some(frame.repaint_after) });
     }
 }

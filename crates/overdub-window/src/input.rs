@@ -14,7 +14,13 @@ pub(crate) struct InputState {
 
 impl InputState {
     pub(crate) fn new() -> Self {
-        Self { events: Vec::new(), modifiers: Modifiers::default(), pointer: None, started: Instant::now(), focused: true }
+        Self {
+            events: Vec::new(),
+            modifiers: Modifiers::default(),
+            pointer: None,
+            started: Instant::now(),
+            focused: true,
+        }
     }
 
     /// Whether anything arrived since the last frame.

@@ -72,7 +72,8 @@ impl Running {
     /// Hands the editor's state to `next` when both builds' state layouts match, else starts `next` afresh.
     fn switch(mut self, next: EditorBuild) -> (Running, SessionNote) {
         let old = self.object.take();
-        let same_layout = self.build.entry.fingerprint != 0 && self.build.entry.fingerprint == next.entry.fingerprint;
+        let same_layout =
+            self.build.entry.fingerprint != 0 && self.build.entry.fingerprint == next.entry.fingerprint;
         let (object, note) = match old {
             Some(old) if same_layout => match old.into_state() {
                 // SAFETY: `state` came from `into_state` of an editor whose entry has `next`'s non-zero
@@ -99,7 +100,10 @@ impl Running {
             Ok(object) => (Running { object: Some(object), build, failed: None }, note),
             Err(fault) => {
                 let message = describe(fault);
-                (Running { object: None, build, failed: Some(message.clone()) }, SessionNote::Panicked(message))
+                (
+                    Running { object: None, build, failed: Some(message.clone()) },
+                    SessionNote::Panicked(message),
+                )
             }
         }
     }
@@ -270,7 +274,12 @@ impl EditorSession {
     }
 
     /// Draws one frame: the editor's, or the error view when there is none that works.
-    fn frame(&mut self, params: &SharedParams, display: &Display, gestures: &mut dyn Gestures) -> Option<SessionNote> {
+    fn frame(
+        &mut self,
+        params: &SharedParams,
+        display: &Display,
+        gestures: &mut dyn Gestures,
+    ) -> Option<SessionNote> {
         let size = self.window.size();
         let input = self.input.take(size, self.pixels_per_point);
         let mut note = None;

@@ -136,7 +136,11 @@ impl X11Window {
 
     /// Reads every pending event into `input` without waiting; returns whether the window must be redrawn
     /// (exposed or resized).
-    pub(crate) fn pump(&mut self, input: &mut InputState, pixels_per_point: f32) -> Result<bool, WindowError> {
+    pub(crate) fn pump(
+        &mut self,
+        input: &mut InputState,
+        pixels_per_point: f32,
+    ) -> Result<bool, WindowError> {
         let mut redraw = false;
         while let Some(event) = self.conn.poll_for_event()? {
             match event {
@@ -198,7 +202,8 @@ impl X11Window {
             return Ok(());
         }
         let row_bytes = width as usize * 4;
-        let rows_per_request = ((self.conn.maximum_request_bytes() - 64) / row_bytes).clamp(1, height as usize);
+        let rows_per_request =
+            ((self.conn.maximum_request_bytes() - 64) / row_bytes).clamp(1, height as usize);
         let bytes: &[u8] = pixels.as_flattened();
         let mut row = 0usize;
         while row < height as usize {
@@ -224,7 +229,10 @@ impl X11Window {
 
     /// Stops the window's events from reaching a host that reparents it away; used before destruction.
     fn quiet(&self) -> Result<(), WindowError> {
-        self.conn.change_window_attributes(self.window, &ChangeWindowAttributesAux::new().event_mask(EventMask::NO_EVENT))?;
+        self.conn.change_window_attributes(
+            self.window,
+            &ChangeWindowAttributesAux::new().event_mask(EventMask::NO_EVENT),
+        )?;
         Ok(())
     }
 }

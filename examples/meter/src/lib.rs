@@ -77,7 +77,8 @@ impl Editor for MeterEditor {
         if !self.no_scope {
             let mut samples = [0.0f32; SCOPE];
             cx.scope(&mut samples);
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width(), 100.0), egui::Sense::hover());
+            let (rect, _) =
+                ui.allocate_exact_size(egui::vec2(ui.available_width(), 100.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, egui::Color32::from_gray(20));
             let points: Vec<egui::Pos2> = samples
                 .iter()
@@ -98,7 +99,9 @@ export_logic!(Meter, editor = MeterEditor);
 mod tests {
     use super::*;
     use overdub::alloc_counter::count_allocations;
-    use overdub_shell::{AudioBlock, Continuity, HostBlock, ProcessConfig, Shell, ShellProcessor, StaticShell};
+    use overdub_shell::{
+        AudioBlock, Continuity, HostBlock, ProcessConfig, Shell, ShellProcessor, StaticShell,
+    };
 
     #[test]
     fn process_writes_peak_rms_and_scope_for_the_editor_without_allocating() {

@@ -80,11 +80,7 @@ impl PluginLogic for Synth {
         }
         let sounding = self.voices.iter().filter(|v| v.envelope > 0.0 || v.held != 0).count();
         ctx.display.set_meter(0, sounding as f32); // for the editor: how many voices sound
-        if sounding > 0 {
-            ProcessStatus::KeepAlive
-        } else {
-            ProcessStatus::Normal
-        }
+        if sounding > 0 { ProcessStatus::KeepAlive } else { ProcessStatus::Normal }
     }
 }
 

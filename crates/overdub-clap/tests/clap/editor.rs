@@ -40,8 +40,14 @@ impl Session {
         let size = plugin.open_editor(host_window.id());
         let children = host_window.children();
         assert_eq!(children.len(), 1, "the editor's window is embedded in the host's");
-        let mut session = Self { running: Some(plugin.start(48_000.0, 64, 2, 2)), plugin, host_window, editor: children[0] };
-        let shown = session.wait_for("the first frame", |shot| shot.width == size.width && shot.differing(&blank(shot)) > 0);
+        let mut session = Self {
+            running: Some(plugin.start(48_000.0, 64, 2, 2)),
+            plugin,
+            host_window,
+            editor: children[0],
+        };
+        let shown = session
+            .wait_for("the first frame", |shot| shot.width == size.width && shot.differing(&blank(shot)) > 0);
         assert_eq!((shown.width, shown.height), (size.width, size.height));
         session
     }
@@ -113,7 +119,8 @@ impl Session {
         let running = self.running.take().expect("running");
         let automation = running.automation.clone();
         self.plugin.stop(running);
-        let allocated: Vec<_> = self.plugin.log().into_iter().filter(|line| line.contains("allocated")).collect();
+        let allocated: Vec<_> =
+            self.plugin.log().into_iter().filter(|line| line.contains("allocated")).collect();
         assert!(allocated.is_empty(), "the audio thread allocated: {allocated:?}");
         automation
     }
@@ -152,7 +159,8 @@ fn assert_one_gesture(automation: &[Automation], id: u32) -> Vec<f64> {
         })
         .collect();
     assert!(!values.is_empty(), "values inside the gesture: {automation:?}");
-    let outside = automation[..begin].iter().chain(&automation[end..]).any(|a| matches!(a, Automation::Value(..)));
+    let outside =
+        automation[..begin].iter().chain(&automation[end..]).any(|a| matches!(a, Automation::Value(..)));
     assert!(!outside, "every value is inside a begin/end pair: {automation:?}");
     values
 }

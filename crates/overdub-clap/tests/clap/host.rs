@@ -2,6 +2,7 @@
 //! (callbacks on the main thread, rescans recorded), and runs blocks of audio and events through it.
 
 use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
+use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, PluginGui, Window as GuiWindow};
 use clack_extensions::latency::{HostLatency, HostLatencyImpl, PluginLatency};
 use clack_extensions::log::{HostLog, HostLogImpl, LogSeverity};
 use clack_extensions::note_ports::{NotePortInfoBuffer, PluginNotePorts};
@@ -9,7 +10,6 @@ use clack_extensions::params::{
     HostParams, HostParamsImplMainThread, HostParamsImplShared, ParamClearFlags, ParamInfoBuffer,
     ParamRescanFlags, PluginParams,
 };
-use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, PluginGui, Window as GuiWindow};
 use clack_extensions::state::PluginState;
 use clack_extensions::timer::{HostTimer, HostTimerImpl, PluginTimer, TimerId};
 use clack_host::prelude::*;
@@ -293,7 +293,8 @@ impl Plugin {
         gui.create(&handle, config).expect("create the editor");
         let size = gui.get_size(&handle).expect("the editor's size");
         // SAFETY: the test's host window outlives the editor: each test destroys the editor first.
-        unsafe { gui.set_parent(&handle, GuiWindow::from_x11_handle(parent.into())) }.expect("set the parent");
+        unsafe { gui.set_parent(&handle, GuiWindow::from_x11_handle(parent.into())) }
+            .expect("set the parent");
         gui.show(&handle).expect("show the editor");
         size
     }
@@ -368,11 +369,15 @@ pub fn automation(events: &EventBuffer, into: &mut Vec<Automation>) {
     use clack_host::events::spaces::CoreEventSpace;
     for event in events {
         match event.as_core_event() {
-            Some(CoreEventSpace::ParamGestureBegin(e)) => into.push(Automation::Begin(e.param_id().unwrap().get())),
+            Some(CoreEventSpace::ParamGestureBegin(e)) => {
+                into.push(Automation::Begin(e.param_id().unwrap().get()))
+            }
             Some(CoreEventSpace::ParamValue(e)) => {
                 into.push(Automation::Value(e.param_id().unwrap().get(), e.value()))
             }
-            Some(CoreEventSpace::ParamGestureEnd(e)) => into.push(Automation::End(e.param_id().unwrap().get())),
+            Some(CoreEventSpace::ParamGestureEnd(e)) => {
+                into.push(Automation::End(e.param_id().unwrap().get()))
+            }
             _ => {}
         }
     }

@@ -28,13 +28,19 @@ impl DevEditor {
             return (closed, None);
         }
         let Some(build) = session.editor_view().editor else {
-            return (closed, Some(message("this logic has no editor (export_logic!(Logic, editor = MyEditor))")));
+            return (
+                closed,
+                Some(message("this logic has no editor (export_logic!(Logic, editor = MyEditor))")),
+            );
         };
         match EditorSession::open(&Parent::Floating("overdub dev".to_owned()), build.entry.size, 1.0) {
             Ok(mut window) => match window.show(true) {
                 Ok(()) => {
                     let id = window.window_id();
-                    (Self { window: Some(window) }, Some(message(&format!("open in a window of its own (X11 id {id})"))))
+                    (
+                        Self { window: Some(window) },
+                        Some(message(&format!("open in a window of its own (X11 id {id})"))),
+                    )
                 }
                 Err(error) => (closed, Some(message(&format!("not shown: {error}")))),
             },
@@ -76,6 +82,8 @@ fn note(note: &SessionNote) -> DevEvent {
     message(&match note {
         SessionNote::StateKept => "new build drawn, its state kept".to_owned(),
         SessionNote::StateReset(reason) => format!("new build drawn, its state reset: {reason}"),
-        SessionNote::Panicked(message) => format!("the editor {message}; the window shows it until a build that works"),
+        SessionNote::Panicked(message) => {
+            format!("the editor {message}; the window shows it until a build that works")
+        }
     })
 }
