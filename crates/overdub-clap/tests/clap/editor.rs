@@ -283,6 +283,7 @@ fn host_automation_shows_in_the_editor() {
 fn the_static_gain_plugin_opens_its_editor_and_a_drag_reaches_the_host_as_gesture_wrapped_automation() {
     let Some(_) = x_server() else { return };
     let mut session = Session::open(Plugin::load(&static_plugin("gain")));
+    session.shot().write_png(&shots_dir().join("gain-editor.png")).expect("write the screenshot");
     let gain = param_id("gain");
     // The gain editor's slider spans x 16..304 at y 60..80.
     session.drag(70, 20, 300);
