@@ -1,5 +1,6 @@
 //! Records what must be identical on both sides of the boundary but cannot be read from types: the compiler's
-//! full identity, the target, and a fingerprint of this crate's source (any edit to the boundary changes it).
+//! full identity, the target, a fingerprint of this crate's source (any edit to the boundary changes it) and
+//! the egui version the boundary's editor types come from.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,8 +30,20 @@ fn main() {
         hash.write(text.replace('\r', "").as_bytes());
     }
     println!("cargo:rustc-env=OVERDUB_ABI_SOURCE={:016x}", hash.finish());
+    println!("cargo:rustc-env=OVERDUB_EGUI_VERSION={}", pinned_egui_version());
     println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-env-changed=RUSTC");
+}
+
+/// The egui version this crate's manifest pins with `=`: exactly the version every build against this crate
+/// resolves, so the canary can name it.
+fn pinned_egui_version() -> String {
+    let manifest = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("Cargo.toml");
+    let text = std::fs::read_to_string(manifest).expect("the manifest is readable");
+    let line = text.lines().find(|l| l.starts_with("egui ")).expect("the manifest depends on egui");
+    let pinned = line.split("version = \"=").nth(1).expect("egui is pinned with `version = \"=`");
+    pinned.split('"').next().expect("the version is quoted").to_owned()
 }
 
 fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) {

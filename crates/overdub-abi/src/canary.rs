@@ -8,6 +8,8 @@
 //! crosses the boundary through a C-ABI function, so reading it cannot itself depend on a matching layout.
 
 use crate::buffer::AudioBuffer;
+use crate::display::Display;
+use crate::editor::{EditorEntry, EditorHost, EditorObject, PaintedFrame, egui};
 use crate::events::{
     ChannelPressure, ControlChange, Event, EventBody, Note, ParamChange, PitchBend, PolyPressure,
 };
@@ -17,6 +19,7 @@ use crate::params::{ParamFlags, ParamInfo, ParamValues};
 use crate::process::{ProcessBlock, ProcessStatus};
 use crate::state::StateError;
 use crate::transport::{TimeSignature, Transport};
+use egui::epaint::{Mesh, Vertex};
 use std::fmt::{self, Write as _};
 use std::mem::{align_of, offset_of, size_of};
 use std::sync::OnceLock;
@@ -138,7 +141,7 @@ pub fn fields() -> Vec<(&'static str, String)> {
         struct_layout!(TimeSignature, TimeSignature { numerator, denominator }),
         struct_layout!(
             ProcessBlock<'static>,
-            ProcessBlock { buffer, events, params, transport, sample_rate, sample_position }
+            ProcessBlock { buffer, events, params, transport, sample_rate, sample_position, display }
         ),
         enum_layout!(ProcessStatus {
             Normal => ProcessStatus::Normal,
@@ -164,6 +167,7 @@ pub fn fields() -> Vec<(&'static str, String)> {
         ("ref.str", size_align::<str>()),
         ("ref.[u8]", size_align::<[u8]>()),
     ];
+    fields.extend(editor_fields());
     fields.extend([
         ("outcome.unit", sized::<Outcome<()>>()),
         ("outcome.ProcessStatus", sized::<Outcome<ProcessStatus>>()),
@@ -174,6 +178,38 @@ pub fn fields() -> Vec<(&'static str, String)> {
         ("outcome.u64", sized::<Outcome<u64>>()),
     ]);
     fields
+}
+
+/// The editor's side of the boundary: egui's version and the layout of each egui type that crosses.
+fn editor_fields() -> Vec<(&'static str, String)> {
+    let named = |size: String, name: &str| format!("{size} {name}");
+    vec![
+        ("egui.version", env!("OVERDUB_EGUI_VERSION").to_owned()),
+        ("egui.RawInput", named(sized::<egui::RawInput>(), std::any::type_name::<egui::RawInput>())),
+        ("egui.Event", named(sized::<egui::Event>(), std::any::type_name::<egui::Event>())),
+        (
+            "egui.ClippedPrimitive",
+            named(sized::<egui::ClippedPrimitive>(), std::any::type_name::<egui::ClippedPrimitive>()),
+        ),
+        ("egui.Primitive", sized::<egui::epaint::Primitive>()),
+        struct_layout!(Mesh, Mesh { indices, vertices, texture_id }),
+        struct_layout!(Vertex, Vertex { pos, uv, color }),
+        ("egui.TextureId", sized::<egui::TextureId>()),
+        ("egui.TexturesDelta", sized::<egui::TexturesDelta>()),
+        ("egui.ImageDelta", sized::<egui::epaint::ImageDelta>()),
+        ("egui.ImageData", sized::<egui::ImageData>()),
+        ("egui.CursorIcon", sized::<egui::CursorIcon>()),
+        struct_layout!(
+            PaintedFrame<'static>,
+            PaintedFrame { primitives, textures, pixels_per_point, cursor, repaint_after }
+        ),
+        struct_layout!(EditorEntry, EditorEntry { size, create, fingerprint, adopt }),
+        ("layout.Display", sized::<Display>()),
+        ("ref.dyn EditorObject", size_align::<dyn EditorObject>()),
+        ("ref.dyn EditorHost", size_align::<dyn EditorHost>()),
+        ("outcome.editor", sized::<Outcome<Box<dyn EditorObject>>>()),
+        ("outcome.editor_state", sized::<Outcome<*mut ()>>()),
+    ]
 }
 
 /// One field on which the shell and a logic library disagree.
@@ -284,6 +320,34 @@ mod tests {
         let text = canary_text();
         let events = text.lines().find(|l| l.starts_with("enum.EventBody=")).unwrap();
         assert!(events.contains("NoteOn=0") && events.contains("ParamChange=6"), "{events}");
+    }
+
+    #[test]
+    fn the_editor_types_that_cross_are_in_the_canary_with_egui_s_version() {
+        let text = canary_text();
+        let version = text.lines().find(|l| l.starts_with("egui.version=")).unwrap();
+        assert_eq!(version, "egui.version=0.34.3", "the version this crate's manifest pins");
+        for field in [
+            "egui.RawInput=",
+            "egui.ClippedPrimitive=",
+            "layout.Vertex=",
+            "layout.PaintedFrame=",
+            "layout.EditorEntry=",
+        ] {
+            assert!(text.lines().any(|l| l.starts_with(field)), "{field} in {text}");
+        }
+        let vertex = text.lines().find(|l| l.starts_with("layout.Vertex=")).unwrap();
+        assert!(vertex.contains("pos:") && vertex.contains("uv:") && vertex.contains("color:"), "{vertex}");
+    }
+
+    #[test]
+    fn a_logic_built_against_another_egui_differs_in_the_egui_version_field() {
+        let ours = canary_text();
+        let theirs = ours.replace("egui.version=0.34.3", "egui.version=0.33.0");
+        let diff = compare(ours, &theirs).unwrap_err();
+        assert_eq!(diff.differences.len(), 1);
+        let report = diff.to_string();
+        assert!(report.contains("egui.version") && report.contains("logic: 0.33.0"), "{report}");
     }
 
     #[test]

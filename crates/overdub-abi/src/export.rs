@@ -13,8 +13,10 @@ pub mod symbols {
     pub const FINGERPRINT: &str = "overdub_state_fingerprint";
     /// `unsafe fn(*mut ()) -> Box<dyn LogicObject>`: takes over an instance of an equal-fingerprint build.
     pub const ADOPT: &str = "overdub_adopt";
+    /// `fn() -> Option<EditorEntry>`: how the logic's editor is made, if it has one.
+    pub const EDITOR: &str = "overdub_editor";
     /// Every export, in the order the loader checks them.
-    pub const ALL: [&str; 5] = [CANARY, PROBE, CREATE, FINGERPRINT, ADOPT];
+    pub const ALL: [&str; 6] = [CANARY, PROBE, CREATE, FINGERPRINT, ADOPT, EDITOR];
 }
 
 /// Signature of the [`symbols::CANARY`] export.
@@ -31,6 +33,9 @@ pub type FingerprintFn = fn() -> u64;
 /// `data` is the data pointer of a `Box<dyn LogicObject>` created by a library whose fingerprint export
 /// returned the same non-zero value as this library's, and nothing else owns that box any more.
 pub type AdoptFn = unsafe fn(data: *mut ()) -> Box<dyn crate::LogicObject>;
+
+/// Signature of the [`symbols::EDITOR`] export.
+pub type EditorFn = fn() -> Option<crate::EditorEntry>;
 
 /// The canary export's body: the canary text's pointer, its length written to `len`.
 pub fn canary_export(len: &mut usize) -> *const u8 {

@@ -1,6 +1,7 @@
 //! Everything that crosses the boundary between an overdub shell and a plugin's logic library, and nothing
 //! else: audio buffers, events, transport, the process block and status, parameter descriptions and values,
-//! the guarded [`LogicObject`] vtable, the exports' names and signatures, the ABI [`canary`] and the vtable
+//! the guarded [`LogicObject`] vtable, the editor's ([`EditorObject`], with the egui types it passes), the
+//! audio thread's [`Display`] channel to it, the exports' names and signatures, the ABI [`canary`] and the vtable
 //! [`probe`].
 //!
 //! Any change to this crate's source changes the canary, so a shell never runs a logic library built against
@@ -10,6 +11,8 @@
 
 pub mod buffer;
 pub mod canary;
+pub mod display;
+pub mod editor;
 pub mod events;
 pub mod export;
 mod frames;
@@ -22,6 +25,8 @@ mod state;
 mod transport;
 
 pub use buffer::{AudioBuffer, ChannelIo};
+pub use display::Display;
+pub use editor::{EditorEntry, EditorHost, EditorObject, PaintedFrame, egui};
 pub use events::{
     ChannelPressure, ControlChange, Event, EventBody, Note, ParamChange, PitchBend, PolyPressure,
 };

@@ -2,6 +2,7 @@
 //! reports back.
 
 use crate::buffer::AudioBuffer;
+use crate::display::Display;
 use crate::events::Event;
 use crate::params::ParamValues;
 use crate::transport::Transport;
@@ -23,6 +24,8 @@ pub struct ProcessBlock<'a> {
     pub sample_rate: f64,
     /// Samples processed since the shell was activated, at this window's first sample.
     pub sample_position: u64,
+    /// Meters and scope for the editor, owned by the shell.
+    pub display: &'a Display,
 }
 
 impl ProcessBlock<'static> {
@@ -35,6 +38,7 @@ impl ProcessBlock<'static> {
             transport: None,
             sample_rate: 0.0,
             sample_position: 0,
+            display: &crate::display::DISCARDED,
         }
     }
 }

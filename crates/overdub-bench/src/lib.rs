@@ -4,6 +4,7 @@
 mod build;
 pub mod clap_host;
 mod cost;
+mod editor;
 mod hot_clap;
 mod load;
 mod null_host;
@@ -19,13 +20,14 @@ pub use report::{Figure, Report};
 type Measure = fn(&mut Report);
 
 /// The measures, by name.
-const MEASURES: [(&str, Measure); 6] = [
+const MEASURES: [(&str, Measure); 7] = [
     ("load", load::run),
     ("reload", reload::run),
     ("hot_clap", hot_clap::run),
     ("overhead", overhead::run),
     ("cost", cost::run),
     ("save_to_sound", save_to_sound::run),
+    ("editor", editor::run),
 ];
 
 /// Runs every benchmark, or those `OVERDUB_BENCH` names (comma-separated, e.g. `save_to_sound,overhead`, for a

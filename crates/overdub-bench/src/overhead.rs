@@ -195,6 +195,7 @@ fn runner<T: Identified>(way: Way, library: &Path, block: usize) -> Box<dyn FnMu
                     transport: None,
                     sample_rate: config.sample_rate,
                     sample_position: 0,
+                    display: &overdub::abi::display::DISCARDED,
                 };
                 black_box(bare.process(&mut ctx));
                 params.end_window();

@@ -8,7 +8,9 @@ use crate::plugin::PluginShell;
 use clack_extensions::log::LogSeverity;
 use overdub_abi::LogicInfo;
 use overdub_loader::{HotOptions, HotProcessor, HotShell, ReloadEvent, Severity};
-use overdub_shell::{Continuity, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError, StateLoaded};
+use overdub_shell::{
+    Continuity, EditorBuild, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError, StateLoaded,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
@@ -104,5 +106,11 @@ impl Shell for HotPluginShell {
     }
     fn take_fault(&mut self) -> Option<FaultRecord> {
         self.shell.take_fault()
+    }
+    fn display(&self) -> &overdub_abi::Display {
+        self.shell.display()
+    }
+    fn editor(&self) -> Option<EditorBuild> {
+        self.shell.editor()
     }
 }

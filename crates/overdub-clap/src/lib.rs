@@ -19,6 +19,11 @@
 //!
 //! Extensions: audio-ports, note-ports (CLAP and MIDI dialects), params (with sample-accurate automation,
 //! text conversion and flushes), state, latency and tail; reload and fault messages go to the host's log.
+//! gui (X11, embedded or floating) with timer-support: the logic's editor, drawn on the host's main thread
+//! at the host's timer; a hot plugin's open window switches to each new build's editor code. The editor's
+//! parameter edits reach the host as gesture-begin, value and gesture-end output events of the next
+//! `process` or flush (the plugin asks for one with `request_flush`). Hosts without timer-support get a
+//! window that draws only when shown; macOS and Windows windows are not written yet.
 //!
 //! Threading, as CLAP assigns it: the shell's control lives in the main-thread data and its processor in the
 //! audio processor; they share only lock-free structures (parameter values, latency, fault reports, the
@@ -29,6 +34,8 @@
 mod description;
 mod error;
 mod events;
+mod gestures;
+mod gui;
 mod main_thread;
 mod notices;
 mod params;

@@ -2,11 +2,14 @@
 //! other threads turned into the host calls CLAP allows only here. Nothing here waits for the audio thread:
 //! the control shares only lock-free structures with the processor.
 
+use crate::gestures::{self, EditReceiver, EditSender};
+use crate::gui::Gui;
 use crate::notices::Notice;
 use crate::plugin::{Export, PluginShell, Shared};
 use clack_extensions::latency::HostLatency;
 use clack_extensions::log::LogSeverity;
 use clack_extensions::params::{HostParams, ParamRescanFlags};
+use clack_extensions::timer::HostTimer;
 use clack_plugin::prelude::*;
 use overdub_shell::{Continuity, ProcessConfig, Shell};
 use std::cell::{Cell, RefCell};
@@ -20,6 +23,7 @@ pub struct MainThread<'a, E: Export> {
     pub(crate) shared: &'a Shared<'a, E>,
     pub(crate) host_params: Option<HostParams>,
     host_latency: Option<HostLatency>,
+    pub(crate) host_timer: Option<HostTimer>,
     /// The shell's control. Borrowed only for the length of one call into it, never across a call into the
     /// host (which may call the plugin back).
     pub(crate) shell: RefCell<E::Shell>,
@@ -29,6 +33,12 @@ pub struct MainThread<'a, E: Export> {
     restart_requested: Cell<bool>,
     /// The deactivation and activation under way are the restart this plugin asked for.
     restarting_for_us: Cell<bool>,
+    /// The editor, while the host has one created.
+    pub(crate) gui: RefCell<Option<Gui>>,
+    /// Where the editor's parameter gestures are queued for the host.
+    pub(crate) edits: RefCell<EditSender>,
+    /// The queue's other end while inactive (the processor holds it while active).
+    pub(crate) edit_receiver: RefCell<Option<EditReceiver>>,
 }
 
 impl<'a, E: Export> PluginMainThread<'a, Shared<'a, E>> for MainThread<'a, E> {
@@ -76,9 +86,14 @@ impl<'a, E: Export> PluginMainThread<'a, Shared<'a, E>> for MainThread<'a, E> {
 
 impl<'a, E: Export> MainThread<'a, E> {
     pub(crate) fn new(host: HostMainThreadHandle<'a>, shared: &'a Shared<'a, E>, shell: E::Shell) -> Self {
+        let (edits, edit_receiver) = gestures::queue();
         Self {
             host_params: host.get_extension(),
             host_latency: host.get_extension(),
+            host_timer: host.get_extension(),
+            gui: RefCell::new(None),
+            edits: RefCell::new(edits),
+            edit_receiver: RefCell::new(Some(edit_receiver)),
             host,
             shared,
             shell: RefCell::new(shell),
@@ -114,7 +129,10 @@ impl<'a, E: Export> MainThread<'a, E> {
 
     /// Activates the shell for `config` and hands out its processor; tells the host when the latency differs
     /// from what it knows. A restart this plugin asked for keeps the logic's memory.
-    pub(crate) fn activate(&self, config: ProcessConfig) -> Result<ShellProcessorOf<E>, PluginError> {
+    pub(crate) fn activate(
+        &self,
+        config: ProcessConfig,
+    ) -> Result<(ShellProcessorOf<E>, EditReceiver), PluginError> {
         let continuity =
             if self.restarting_for_us.replace(false) { Continuity::Keep } else { Continuity::Reset };
         let (processor, latency) = {
@@ -127,13 +145,16 @@ impl<'a, E: Export> MainThread<'a, E> {
         }
         self.active.set(true);
         self.restart_requested.set(false);
-        Ok(processor)
+        let edits =
+            self.edit_receiver.borrow_mut().take().expect("only an inactive plugin holds the queue's end");
+        Ok((processor, edits))
     }
 
     /// The host deactivated the plugin: the processor comes back to the shell, and a full parameter rescan
     /// that waited for it happens now (CLAP allows it while the plugin is deactivated). Waiting for a later
     /// main-thread callback would miss it: a host that restarts the plugin reactivates it right away.
-    pub(crate) fn deactivated(&self, processor: ShellProcessorOf<E>) {
+    pub(crate) fn deactivated(&self, processor: ShellProcessorOf<E>, edits: EditReceiver) {
+        *self.edit_receiver.borrow_mut() = Some(edits);
         self.shell.borrow_mut().deactivate(processor);
         self.active.set(false);
         let reloaded = self.shared.notices.take(Notice::ParamsChanged);

@@ -91,9 +91,13 @@ impl<E: Export> PluginMainThreadParams for MainThread<'_, E> {
         self.info(param_id)?.parse_value(text.to_str().ok()?)
     }
 
-    /// A flush while the plugin is not processing: set on the control, which hands the values to the
-    /// processor (or keeps them in the engine while inactive).
-    fn flush(&self, input_parameter_changes: &InputEvents, _output: &mut OutputEvents) {
+    /// A flush while the plugin is not processing: the editor's gestures go to the host, and the host's
+    /// values are set on the control, which hands them to the processor (or keeps them in the engine while
+    /// inactive).
+    fn flush(&self, input_parameter_changes: &InputEvents, output: &mut OutputEvents) {
+        if let Some(edits) = self.edit_receiver.borrow_mut().as_mut() {
+            crate::gestures::write(edits, output);
+        }
         let mut shell = self.shell.borrow_mut();
         for event in input_parameter_changes {
             if let Some(CoreEventSpace::ParamValue(change)) = event.as_core_event()
@@ -106,7 +110,7 @@ impl<E: Export> PluginMainThreadParams for MainThread<'_, E> {
 }
 
 impl<E: Export> PluginAudioProcessorParams for Processor<'_, E> {
-    fn flush(&mut self, input_parameter_changes: &InputEvents, _output: &mut OutputEvents) {
-        self.flush_params(input_parameter_changes);
+    fn flush(&mut self, input_parameter_changes: &InputEvents, output: &mut OutputEvents) {
+        self.flush_params(input_parameter_changes, output);
     }
 }

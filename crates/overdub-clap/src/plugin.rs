@@ -7,11 +7,13 @@ use crate::main_thread::MainThread;
 use crate::notices::Notices;
 use crate::processor::Processor;
 use clack_extensions::audio_ports::PluginAudioPorts;
+use clack_extensions::gui::PluginGui;
 use clack_extensions::latency::PluginLatency;
 use clack_extensions::note_ports::PluginNotePorts;
 use clack_extensions::params::PluginParams;
 use clack_extensions::state::PluginState;
 use clack_extensions::tail::PluginTail;
+use clack_extensions::timer::PluginTimer;
 use clack_plugin::prelude::*;
 use overdub_shell::AtomicTail;
 use overdub_shell::Description;
@@ -85,7 +87,9 @@ impl<E: Export> Plugin for OverdubPlugin<E> {
             .register::<PluginParams>()
             .register::<PluginState>()
             .register::<PluginLatency>()
-            .register::<PluginTail>();
+            .register::<PluginTail>()
+            .register::<PluginGui>()
+            .register::<PluginTimer>();
         if E::DESCRIPTION.note_input {
             builder.register::<PluginNotePorts>();
         }

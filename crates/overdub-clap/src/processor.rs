@@ -3,6 +3,7 @@
 //! call on the main thread can hold it up or silence a block.
 
 use crate::events::{self, EVENTS_PER_BLOCK};
+use crate::gestures::{self, EditReceiver};
 use crate::main_thread::{MainThread, ShellProcessorOf};
 use crate::notices::Notice;
 use crate::params;
@@ -18,6 +19,8 @@ pub struct Processor<'a, E: Export> {
     pub(crate) shared: &'a Shared<'a, E>,
     /// The shell's audio-thread half.
     pub(crate) processor: ShellProcessorOf<E>,
+    /// The editor's gestures, written to the host as output events.
+    edits: EditReceiver,
     /// The events of the block being processed; capacity fixed at activation, never grown.
     events: Vec<Event>,
     sample_rate: f64,
@@ -32,7 +35,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         audio_config: PluginAudioConfiguration,
     ) -> Result<Self, PluginError> {
         let layout = E::DESCRIPTION.audio;
-        let processor = main_thread.activate(ProcessConfig {
+        let (processor, edits) = main_thread.activate(ProcessConfig {
             sample_rate: audio_config.sample_rate,
             max_block: audio_config.max_frames_count as usize,
             input_channels: layout.inputs as usize,
@@ -41,6 +44,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
         Ok(Self {
             shared,
             processor,
+            edits,
             events: Vec::with_capacity(EVENTS_PER_BLOCK),
             sample_rate: audio_config.sample_rate,
             fault_reported: false,
@@ -62,8 +66,9 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
                 (port.data32.cast::<*const f32>(), port.channel_count as usize)
             });
         let Some(output) = outputs.first().filter(|port| !port.data32.is_null()) else {
-            // No output to write: the automation still lands.
+            // No output to write: the automation still lands, and the editor's gestures reach the host.
             params::apply(&mut self.processor, events.input);
+            gestures::write(&mut self.edits, events.output);
             return Ok(ProcessStatus::Continue);
         };
         // SAFETY: CLAP hands the plugin, for the duration of `process`, `channel_count` channel pointers per
@@ -85,9 +90,14 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
             events: &self.events,
             transport: transport.as_ref(),
             steady_time: process.steady_time,
+            display: None,
         };
-        let ((status, _), allocations) =
-            count_allocations(|| audio_path::process_block(&mut self.processor, &mut buffer, &host));
+        let edits = &mut self.edits;
+        let output_events = events.output;
+        let ((status, _), allocations) = count_allocations(|| {
+            gestures::write(edits, output_events);
+            audio_path::process_block(&mut self.processor, &mut buffer, &host)
+        });
         if allocations > 0 {
             self.shared.allocations.fetch_add(allocations, Ordering::Relaxed);
             self.shared.notices.raise(Notice::Allocated);
@@ -106,7 +116,7 @@ impl<'a, E: Export> PluginAudioProcessor<'a, Shared<'a, E>, MainThread<'a, E>> f
     }
 
     fn deactivate(self, main_thread: &MainThread<'a, E>) {
-        main_thread.deactivated(self.processor);
+        main_thread.deactivated(self.processor, self.edits);
     }
 }
 
@@ -117,8 +127,14 @@ impl<E: Export> Processor<'_, E> {
         self.shared.tail.load()
     }
 
-    /// A host flush on the audio thread: `input`'s parameter changes set on the processor. Real-time safe.
-    pub(crate) fn flush_params(&mut self, input: &clack_plugin::events::io::InputEvents<'_>) {
+    /// A host flush on the audio thread: `input`'s parameter changes set on the processor, the editor's
+    /// gestures written to `output`. Real-time safe.
+    pub(crate) fn flush_params(
+        &mut self,
+        input: &clack_plugin::events::io::InputEvents<'_>,
+        output: &mut clack_plugin::events::io::OutputEvents<'_>,
+    ) {
         params::apply(&mut self.processor, input);
+        gestures::write(&mut self.edits, output);
     }
 }

@@ -101,6 +101,9 @@ pub struct DevArgs {
     /// Stop after this many seconds (default: run until Ctrl-C).
     #[arg(long, value_name = "SECONDS")]
     pub stop_after: Option<f64>,
+    /// Do not open the logic's editor (it opens in a window of its own when there is a display).
+    #[arg(long)]
+    pub no_editor: bool,
 }
 
 /// `overdub render`.

@@ -61,6 +61,12 @@ pub enum DevEvent {
         /// What it said.
         message: String,
     },
+    /// What became of the editor window: opened, not opened and why, or a note from it (state kept or
+    /// reset on a new build, a panic shown in place of the editor).
+    Editor {
+        /// What the user should know.
+        message: String,
+    },
     /// The user pressed Ctrl-C.
     Interrupted,
 }
@@ -148,6 +154,9 @@ enum Record<'a> {
     AudioError {
         message: &'a str,
     },
+    Editor {
+        message: &'a str,
+    },
     Interrupted,
 }
 
@@ -187,6 +196,7 @@ pub fn json(event: &DevEvent, phases: Option<&Phases>) -> String {
             Record::Meter { peak_dbfs: dbfs(*peak), rms_dbfs: dbfs(*rms), late_blocks: *late_blocks }
         }
         DevEvent::AudioError { message } => Record::AudioError { message },
+        DevEvent::Editor { message } => Record::Editor { message },
         DevEvent::Interrupted => Record::Interrupted,
         DevEvent::Reload(reload) => match reload {
             ReloadEvent::Detected { path } => Record::Detected { library: path },
@@ -263,6 +273,7 @@ pub fn text(event: &DevEvent, phases: Option<&Phases>) -> Option<String> {
         }
         DevEvent::Meter { .. } => return None,
         DevEvent::AudioError { message } => format!("audio error: {message}"),
+        DevEvent::Editor { message } => format!("editor: {message}"),
         DevEvent::Interrupted => "stopping".to_owned(),
         DevEvent::Reload(reload) => match reload {
             ReloadEvent::Detected { .. } | ReloadEvent::Loaded { .. } => return None,

@@ -14,8 +14,8 @@ use crate::protocol::{Link, RETIRE_CAPACITY};
 use crate::worker::{self, Worker};
 use overdub_abi::LogicInfo;
 use overdub_shell::{
-    AudioBlock, Continuity, ControlCore, Engine, FaultRecord, ProcessConfig, SharedParams, Shell, ShellError,
-    StateLoaded,
+    AudioBlock, Continuity, ControlCore, EditorBuild, Engine, FaultRecord, ProcessConfig, SharedParams,
+    Shell, ShellError, StateLoaded,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -249,6 +249,14 @@ impl Shell for HotShell {
     }
     fn latency(&self) -> u32 {
         self.core.latency()
+    }
+    fn display(&self) -> &overdub_abi::Display {
+        self.core.display()
+    }
+    fn editor(&self) -> Option<EditorBuild> {
+        let library = self.library()?;
+        let entry = library.editor()?;
+        Some(EditorBuild { entry, build: library.hash(), code: Some(library) })
     }
     fn take_fault(&mut self) -> Option<FaultRecord> {
         if self.worker.is_none() {

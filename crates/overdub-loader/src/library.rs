@@ -4,8 +4,8 @@ use crate::cost::LoadCost;
 use crate::error::LoadError;
 use crate::instance::Instance;
 use crate::staging::Image;
-use overdub_abi::export::{AdoptFn, CanaryFn, CreateFn, FingerprintFn, ProbeFn, symbols};
-use overdub_abi::{Fault, LogicInfo, Message, canary, probe};
+use overdub_abi::export::{AdoptFn, CanaryFn, CreateFn, EditorFn, FingerprintFn, ProbeFn, symbols};
+use overdub_abi::{EditorEntry, Fault, LogicInfo, Message, canary, probe};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Instant;
@@ -25,6 +25,7 @@ pub struct LoadedLibrary {
     create: CreateFn,
     adopt: AdoptFn,
     fingerprint: u64,
+    editor: Option<EditorEntry>,
     info: OnceLock<LogicInfo>,
     cost: LoadCost,
     /// Dropped first: unmapped before its image is closed.
@@ -73,6 +74,12 @@ impl LoadedLibrary {
     /// Whether a running instance of `running` may be adopted by this build's code.
     pub fn can_adopt_from(&self, running: &LoadedLibrary) -> bool {
         self.fingerprint != 0 && self.fingerprint == running.fingerprint
+    }
+
+    /// How this build makes its editor (`None`: the logic has none). Whatever it makes runs this library's
+    /// code, so its holder keeps this library alive beside it.
+    pub fn editor(&self) -> Option<EditorEntry> {
+        self.editor
     }
 
     /// Identity and parameters, once an instance has reported them.
@@ -155,6 +162,7 @@ pub fn open(
         create: exports.create,
         adopt: exports.adopt,
         fingerprint: (exports.fingerprint)(),
+        editor: (exports.editor)(),
         info: OnceLock::new(),
         cost: LoadCost {
             stage: stage_cost,
@@ -194,6 +202,7 @@ struct Exports {
     create: CreateFn,
     fingerprint: FingerprintFn,
     adopt: AdoptFn,
+    editor: EditorFn,
 }
 
 /// Looks up every export, compares canaries, runs the vtable probe.
@@ -208,6 +217,7 @@ fn verify(source: &Path, library: &libloading::Library) -> Result<Exports, LoadE
         let create_fn = library.get::<CreateFn>(symbols::CREATE.as_bytes()).map(|s| *s);
         let fingerprint_fn = library.get::<FingerprintFn>(symbols::FINGERPRINT.as_bytes()).map(|s| *s);
         let adopt_fn = library.get::<AdoptFn>(symbols::ADOPT.as_bytes()).map(|s| *s);
+        let editor_fn = library.get::<EditorFn>(symbols::EDITOR.as_bytes()).map(|s| *s);
         (
             canary_fn.map_err(|_| missing(symbols::CANARY))?,
             probe_fn.map_err(|_| missing(symbols::PROBE))?,
@@ -215,6 +225,7 @@ fn verify(source: &Path, library: &libloading::Library) -> Result<Exports, LoadE
                 create: create_fn.map_err(|_| missing(symbols::CREATE))?,
                 fingerprint: fingerprint_fn.map_err(|_| missing(symbols::FINGERPRINT))?,
                 adopt: adopt_fn.map_err(|_| missing(symbols::ADOPT))?,
+                editor: editor_fn.map_err(|_| missing(symbols::EDITOR))?,
             },
         )
     };

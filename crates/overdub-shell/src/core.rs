@@ -55,6 +55,11 @@ where
         &self.shared
     }
 
+    /// Meters and scope the logic writes, for the editor.
+    pub fn display(&self) -> &overdub_abi::Display {
+        &self.shared.display
+    }
+
     /// The engine, while the plugin is inactive.
     pub fn engine_mut(&mut self) -> Option<&mut Engine<L>> {
         self.engine.as_mut()
@@ -168,7 +173,8 @@ where
     #[inline]
     pub fn process(&mut self, buffer: &mut AudioBuffer<'_>, host: &HostBlock<'_>) -> ProcessStatus {
         self.params.take_edits(self.engine.params_mut());
-        let status = self.engine.process(buffer, host);
+        let host = HostBlock { display: Some(&self.shared.display), ..*host };
+        let status = self.engine.process(buffer, &host);
         self.after_block();
         status
     }

@@ -5,7 +5,7 @@ use crate::error::ShellError;
 use crate::held::{HELD_NOTES, HeldNotes};
 use crate::params::ParamSet;
 use overdub_abi::{
-    AudioBuffer, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues,
+    AudioBuffer, Display, Event, EventBody, Fault, LogicInfo, LogicObject, Message, OnFault, ParamValues,
     ProcessBlock, ProcessStatus, StateSink, Transport,
 };
 use std::ops::DerefMut;
@@ -58,6 +58,8 @@ pub struct HostBlock<'a> {
     /// The host's steady sample counter at the block's first sample, shared by all plugin instances of a
     /// host where it has one: lets every instance switch builds in the same cycle.
     pub steady_time: Option<u64>,
+    /// Where the logic's meters and scope go: the shell's channel to the editor (none: discarded).
+    pub display: Option<&'a Display>,
 }
 
 impl<'a> HostBlock<'a> {
@@ -272,6 +274,7 @@ where
                 transport: host.transport,
                 sample_rate: config.sample_rate,
                 sample_position: self.position + start as u64,
+                display: host.display.unwrap_or(&overdub_abi::display::DISCARDED),
             };
             match self.logic.process(&mut block) {
                 Err(fault) => {

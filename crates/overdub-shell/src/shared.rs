@@ -9,7 +9,7 @@
 use crate::engine::FaultRecord;
 use crate::params::ParamSet;
 use crate::slot::Slot;
-use overdub_abi::{Message, ParamInfo};
+use overdub_abi::{Display, Message, ParamInfo};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 /// The parameter list a control serves, with the latest value of each.
@@ -154,6 +154,8 @@ impl FaultMailbox {
 pub struct Shared {
     /// Faults the processor saw, for the control to report.
     pub faults: FaultMailbox,
+    /// Meters and scope the logic writes for the editor; the same channel whichever build runs.
+    pub display: Display,
     latency: AtomicU32,
 }
 

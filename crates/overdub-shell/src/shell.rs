@@ -2,10 +2,11 @@
 //! control and an audio-thread processor that share only lock-free structures, so no host call on one thread
 //! can stall or silence the other.
 
+use crate::editor_build::EditorBuild;
 use crate::engine::{FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
 use crate::shared::SharedParams;
-use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus};
+use overdub_abi::{AudioBuffer, Display, LogicInfo, ProcessStatus};
 
 /// Whether an activation may keep what the logic holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +61,11 @@ pub trait Shell: Send + 'static {
     fn latency(&self) -> u32;
     /// A panic of the logic not reported before; each is reported once.
     fn take_fault(&mut self) -> Option<FaultRecord>;
+    /// Meters and scope the logic's `process` writes, for the editor to read (lock-free).
+    fn display(&self) -> &Display;
+    /// The editor of the newest build this control knows, `None` when the logic has no editor. An open
+    /// window asks each frame and switches when [`EditorBuild::build`] changes.
+    fn editor(&self) -> Option<EditorBuild>;
 }
 
 /// The audio-thread half: every method is real-time safe (no allocation, lock, system call or I/O).

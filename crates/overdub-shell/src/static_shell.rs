@@ -1,12 +1,13 @@
 //! The shell for release builds: the logic compiled in, called directly.
 
 use crate::core::{ControlCore, ProcessorCore};
+use crate::editor_build::EditorBuild;
 use crate::engine::{Engine, FaultRecord, HostBlock, ProcessConfig};
 use crate::error::ShellError;
 use crate::shared::SharedParams;
 use crate::shell::{Continuity, Shell, ShellProcessor, StateLoaded};
 use overdub::{Guarded, Identified};
-use overdub_abi::{AudioBuffer, LogicInfo, ProcessStatus};
+use overdub_abi::{AudioBuffer, Display, LogicInfo, ProcessStatus};
 
 /// How a static shell holds its logic: boxed, statically dispatched.
 type Logic<T> = Box<Guarded<T>>;
@@ -81,6 +82,12 @@ impl<T: Identified> Shell for StaticShell<T> {
     }
     fn take_fault(&mut self) -> Option<FaultRecord> {
         self.core.take_fault()
+    }
+    fn display(&self) -> &Display {
+        self.core.display()
+    }
+    fn editor(&self) -> Option<EditorBuild> {
+        T::editor().map(|entry| EditorBuild { entry, build: 0, code: None })
     }
 }
 

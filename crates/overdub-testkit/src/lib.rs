@@ -13,6 +13,8 @@ mod skew;
 pub mod syscalls;
 mod variant;
 mod wait;
+#[cfg(target_os = "linux")]
+pub mod x11;
 
 pub use plugins::{EXAMPLES, WrapperKind, example_bundle, target_dir as plugin_target_dir};
 pub use process::{ChildGuard, output_within, run_shell};

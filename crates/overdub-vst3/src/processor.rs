@@ -95,6 +95,7 @@ impl<E: Export> AudioThread<E> {
             steady_time: context
                 .filter(|c| c.state & bits(kContTimeValid) != 0)
                 .and_then(|c| u64::try_from(c.continousTimeSamples).ok()),
+            display: None,
         };
         let ((status, _), allocations) =
             count_allocations(|| audio_path::process_block(&mut self.processor, &mut buffer, &host));

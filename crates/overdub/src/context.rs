@@ -1,6 +1,6 @@
 //! What `process` gets: the host's audio and events with the logic's parameters, typed.
 
-use overdub_abi::{AudioBuffer, Event, Transport};
+use overdub_abi::{AudioBuffer, Display, Event, Transport};
 
 /// One block (or window of one, between two parameter changes) for [`crate::PluginLogic::process`].
 ///
@@ -20,4 +20,7 @@ pub struct Process<'a, P> {
     pub sample_rate: f64,
     /// Samples processed since activation, at this window's first sample.
     pub sample_position: u64,
+    /// Meters and a scope for the editor: `display.set_meter(0, peak)`, `display.push_scope(samples)`.
+    /// Lock-free and allocation-free; the shell owns it, so it survives every reload.
+    pub display: &'a Display,
 }

@@ -18,21 +18,25 @@
 /// allocations your `process` makes; and serving what a panic allocates from a fixed arena, so a panic on
 /// the audio thread allocates nothing there). A crate with its own `#[global_allocator]` writes
 /// `export_logic!(MyDelay, allocator = own)`; its state then always moves between builds through
-/// its [`crate::DspState`], because memory from one allocator instance cannot be freed by another's.
+/// its [`crate::DspState`], because memory from one allocator instance cannot be freed by another's (and
+/// its editor's state starts afresh on every build).
+///
+/// A logic with an editor ([`crate::Editor`]) names it: `export_logic!(MyDelay, editor = MyDelayEditor)`
+/// (`allocator = own` may follow).
 #[macro_export]
 macro_rules! export_logic {
-    ($logic:ty) => {
+    ($logic:ty $(, editor = $editor:ty)?) => {
         $crate::__export_canary!();
         $crate::__export_probe!();
-        $crate::__export_create!($logic, adoptable);
+        $crate::__export_create!($logic, adoptable $(, $editor)?);
         #[global_allocator]
         static OVERDUB_COUNTING_ALLOCATOR: $crate::alloc_counter::CountingAllocator =
             $crate::alloc_counter::CountingAllocator;
     };
-    ($logic:ty, allocator = own) => {
+    ($logic:ty $(, editor = $editor:ty)?, allocator = own) => {
         $crate::__export_canary!();
         $crate::__export_probe!();
-        $crate::__export_create!($logic, not_adoptable);
+        $crate::__export_create!($logic, not_adoptable $(, $editor)?);
     };
 }
 
@@ -63,13 +67,26 @@ macro_rules! __export_probe {
 }
 
 /// Emits the logic's identity (read from the crate's `[package.metadata.overdub]`) and the constructor,
-/// fingerprint and adoption exports; one of the parts of [`export_logic!`].
+/// fingerprint, adoption and editor exports; one of the parts of [`export_logic!`].
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __export_create {
-    ($logic:ty, $adoption:ident) => {
+    ($logic:ty, $adoption:ident $(, $editor:ty)?) => {
         impl $crate::Identified for $logic {
             const IDENTITY: $crate::Identity = $crate::__manifest_identity!($crate);
+            $(
+                fn editor() -> ::core::option::Option<$crate::abi::EditorEntry> {
+                    ::core::option::Option::Some($crate::editor::editor_entry::<$editor>(
+                        $crate::__adoptable!($adoption),
+                    ))
+                }
+            )?
+        }
+
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub fn overdub_editor() -> ::core::option::Option<$crate::abi::EditorEntry> {
+            <$logic as $crate::Identified>::editor()
         }
 
         #[doc(hidden)]
@@ -95,6 +112,18 @@ macro_rules! __export_create {
             // layout fingerprint, so it is a valid `Guarded<$logic>` allocated by the system allocator.
             unsafe { ::std::boxed::Box::from_raw(data.cast::<$crate::Guarded<$logic>>()) }
         }
+    };
+}
+
+/// Whether the logic's memory may be adopted by another build, as a `bool`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __adoptable {
+    (adoptable) => {
+        true
+    };
+    (not_adoptable) => {
+        false
     };
 }
 

@@ -80,6 +80,7 @@ fn run_window<T: PluginLogic>(
         transport: block.transport,
         sample_rate: block.sample_rate,
         sample_position: block.sample_position,
+        display: block.display,
     };
     let status = logic.process(&mut ctx);
     params.end_window();
@@ -174,7 +175,7 @@ fn payload_message(payload: &(dyn std::any::Any + Send)) -> Message {
 /// Records a panic's message and location into fixed storage (no printing, no backtrace, no allocation): a
 /// panic in author code on the audio thread must not do I/O there, and the shell reports it elsewhere. A
 /// panic outside any guard (not the author's: the wrapper's own) still goes to the previous hook.
-fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let previous = panic::take_hook();

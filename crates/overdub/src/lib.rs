@@ -60,6 +60,7 @@ extern crate self as overdub;
 pub mod alloc_counter;
 mod context;
 mod decibels;
+pub mod editor;
 mod export;
 mod guard;
 pub mod layout;
@@ -73,11 +74,12 @@ pub use overdub_abi as abi;
 
 pub use context::Process;
 pub use decibels::{SILENCE_DB, db_to_gain, gain_to_db};
+pub use editor::{Editor, EditorContext, egui};
 pub use guard::{Guarded, guard};
 pub use layout::{LayoutWriter, StateLayout};
 pub use logic::{Identified, Identity, PluginLogic};
 pub use overdub_abi::{
-    AudioBuffer, ChannelIo, Event, EventBody, Frame, Frames, Note, OnFault, ParamFlags, ParamInfo,
+    AudioBuffer, ChannelIo, Display, Event, EventBody, Frame, Frames, Note, OnFault, ParamFlags, ParamInfo,
     ProcessStatus, StateError, Transport,
 };
 pub use overdub_derive::{DspState, Params, StateLayout};
@@ -91,8 +93,8 @@ pub use overdub_derive::manifest_identity as __manifest_identity;
 /// Everything a logic crate usually needs, in one import.
 pub mod prelude {
     pub use crate::{
-        AudioBuffer, BoolParam, ChannelIo, DspState, Event, EventBody, FloatParam, Frame, IntParam, Note,
-        OnFault, ParamFlags, Params, PluginLogic, Process, ProcessStatus, Smoothed, StateLayout, Transport,
-        db_to_gain, export_logic, gain_to_db, param_id,
+        AudioBuffer, BoolParam, ChannelIo, DspState, Editor, EditorContext, Event, EventBody, FloatParam,
+        Frame, IntParam, Note, OnFault, ParamFlags, Params, PluginLogic, Process, ProcessStatus, Smoothed,
+        StateLayout, Transport, db_to_gain, egui, export_logic, gain_to_db, param_id,
     };
 }

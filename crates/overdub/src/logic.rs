@@ -55,4 +55,9 @@ pub struct Identity {
 pub trait Identified: PluginLogic {
     /// The plugin's identity.
     const IDENTITY: Identity;
+
+    /// How the logic's editor is made (`export_logic!(Logic, editor = MyEditor)`), or `None` without one.
+    fn editor() -> Option<overdub_abi::EditorEntry> {
+        None
+    }
 }

@@ -78,11 +78,9 @@ impl PluginLogic for Synth {
             self.handle(&event.body);
             next_event += 1;
         }
-        if self.voices.iter().any(|v| v.envelope > 0.0 || v.held != 0) {
-            ProcessStatus::KeepAlive
-        } else {
-            ProcessStatus::Normal
-        }
+        let sounding = self.voices.iter().filter(|v| v.envelope > 0.0 || v.held != 0).count();
+        ctx.display.set_meter(0, sounding as f32); // for the editor: how many voices sound
+        if sounding > 0 { ProcessStatus::KeepAlive } else { ProcessStatus::Normal }
     }
 }
 
@@ -122,4 +120,46 @@ impl Synth {
     }
 }
 
-export_logic!(Synth);
+/// The editor's pages.
+#[derive(StateLayout, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// Level and envelope.
+    #[default]
+    Sound,
+    /// What the synth is.
+    About,
+}
+
+/// The editor's own state: the page shown, kept across code-only rebuilds (the page stays open while you
+/// edit its code).
+#[derive(StateLayout, Default)]
+pub struct SynthEditor {
+    /// The page shown.
+    pub page: Page,
+}
+
+impl Editor for SynthEditor {
+    const SIZE: [u32; 2] = [340, 200];
+
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &mut EditorContext<'_>) {
+        ui.ctx().request_repaint(); // the voice count follows the notes
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.page, Page::Sound, "Sound");
+            ui.selectable_value(&mut self.page, Page::About, "About");
+        });
+        ui.separator();
+        match self.page {
+            Page::Sound => {
+                for id in ["level", "attack", "release"] {
+                    cx.slider(ui, id);
+                }
+                ui.label(format!("voices sounding: {}", cx.meter(0) as usize));
+            }
+            Page::About => {
+                ui.label("A polyphonic saw synth: notes held across a reload keep sounding.");
+            }
+        }
+    }
+}
+
+export_logic!(Synth, editor = SynthEditor);

@@ -2,6 +2,7 @@
 //! (callbacks on the main thread, rescans recorded), and runs blocks of audio and events through it.
 
 use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
+use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, PluginGui, Window as GuiWindow};
 use clack_extensions::latency::{HostLatency, HostLatencyImpl, PluginLatency};
 use clack_extensions::log::{HostLog, HostLogImpl, LogSeverity};
 use clack_extensions::note_ports::{NotePortInfoBuffer, PluginNotePorts};
@@ -10,6 +11,7 @@ use clack_extensions::params::{
     ParamRescanFlags, PluginParams,
 };
 use clack_extensions::state::PluginState;
+use clack_extensions::timer::{HostTimer, HostTimerImpl, PluginTimer, TimerId};
 use clack_host::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::path::Path;
@@ -24,6 +26,7 @@ pub struct TestHost;
 pub struct Shared {
     pub callback: AtomicBool,
     pub restart: AtomicBool,
+    pub flush: AtomicBool,
     pub log: Mutex<Vec<String>>,
 }
 
@@ -44,7 +47,9 @@ impl HostLogImpl for Shared {
 }
 
 impl HostParamsImplShared for Shared {
-    fn request_flush(&self) {}
+    fn request_flush(&self) {
+        self.flush.store(true, Ordering::SeqCst);
+    }
 }
 
 /// Main-thread notifications the plugin sent.
@@ -52,6 +57,20 @@ impl HostParamsImplShared for Shared {
 pub struct MainThread {
     pub rescans: RefCell<Vec<ParamRescanFlags>>,
     pub latency_changes: Cell<u32>,
+    /// Timers the plugin registered.
+    pub timers: RefCell<Vec<TimerId>>,
+}
+
+impl HostTimerImpl for MainThread {
+    fn register_timer(&self, _period_ms: u32) -> Result<TimerId, HostError> {
+        let id = TimerId(self.timers.borrow().len() as u32 + 1);
+        self.timers.borrow_mut().push(id);
+        Ok(id)
+    }
+    fn unregister_timer(&self, timer_id: TimerId) -> Result<(), HostError> {
+        self.timers.borrow_mut().retain(|&id| id != timer_id);
+        Ok(())
+    }
 }
 
 impl MainThreadHandler<'_> for MainThread {}
@@ -75,7 +94,11 @@ impl HostHandlers for TestHost {
     type AudioProcessor<'a> = ();
 
     fn declare_extensions(builder: &mut HostExtensions<Self>, _shared: &Self::Shared<'_>) {
-        builder.register::<HostLog>().register::<HostParams>().register::<HostLatency>();
+        builder
+            .register::<HostLog>()
+            .register::<HostParams>()
+            .register::<HostLatency>()
+            .register::<HostTimer>();
     }
 }
 
@@ -261,6 +284,42 @@ impl Plugin {
         self.instance.access_handler(|m| m.rescans.borrow().clone())
     }
 
+    /// Creates the plugin's editor embedded in the X window `parent` and shows it; returns its size.
+    pub fn open_editor(&mut self, parent: u32) -> GuiSize {
+        let gui = self.ext::<PluginGui>().expect("the gui extension");
+        let handle = self.instance.plugin_handle();
+        let config = GuiConfiguration { api_type: GuiApiType::X11, is_floating: false };
+        assert!(gui.is_api_supported(&handle, config), "X11 editors are supported");
+        gui.create(&handle, config).expect("create the editor");
+        let size = gui.get_size(&handle).expect("the editor's size");
+        // SAFETY: the test's host window outlives the editor: each test destroys the editor first.
+        unsafe { gui.set_parent(&handle, GuiWindow::from_x11_handle(parent.into())) }
+            .expect("set the parent");
+        gui.show(&handle).expect("show the editor");
+        size
+    }
+
+    /// Destroys the editor.
+    pub fn close_editor(&mut self) {
+        let gui = self.ext::<PluginGui>().expect("the gui extension");
+        gui.destroy(&self.instance.plugin_handle());
+    }
+
+    /// Fires every timer the plugin registered once, as a host's timer loop does each period.
+    pub fn fire_timers(&mut self) {
+        let timers = self.instance.access_handler(|m| m.timers.borrow().clone());
+        let timer = self.ext::<PluginTimer>().expect("timer support");
+        let handle = self.instance.plugin_handle();
+        for id in timers {
+            timer.on_timer(&handle, id);
+        }
+    }
+
+    /// Whether the plugin asked for a parameter flush since the last call.
+    pub fn take_flush_request(&self) -> bool {
+        self.instance.access_shared_handler(|s| s.flush.swap(false, Ordering::SeqCst))
+    }
+
     /// Activates and starts processing with `channels` in and out.
     pub fn start(&mut self, sample_rate: f64, max_block: u32, inputs: usize, outputs: usize) -> Running {
         let config =
@@ -274,6 +333,7 @@ impl Plugin {
             in_ports: AudioPorts::with_capacity(inputs, 1),
             out_ports: AudioPorts::with_capacity(outputs, 1),
             steady: 0,
+            automation: Vec::new(),
         }
     }
 
@@ -292,6 +352,35 @@ pub struct Running {
     in_ports: AudioPorts,
     out_ports: AudioPorts,
     steady: u64,
+    /// The parameter events the plugin sent the host, in order.
+    pub automation: Vec<Automation>,
+}
+
+/// A parameter event a plugin sent its host.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Automation {
+    Begin(u32),
+    Value(u32, f64),
+    End(u32),
+}
+
+/// The parameter events among a plugin's output events.
+pub fn automation(events: &EventBuffer, into: &mut Vec<Automation>) {
+    use clack_host::events::spaces::CoreEventSpace;
+    for event in events {
+        match event.as_core_event() {
+            Some(CoreEventSpace::ParamGestureBegin(e)) => {
+                into.push(Automation::Begin(e.param_id().unwrap().get()))
+            }
+            Some(CoreEventSpace::ParamValue(e)) => {
+                into.push(Automation::Value(e.param_id().unwrap().get(), e.value()))
+            }
+            Some(CoreEventSpace::ParamGestureEnd(e)) => {
+                into.push(Automation::End(e.param_id().unwrap().get()))
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Running {
@@ -327,6 +416,7 @@ impl Running {
             )
             .expect("process");
         self.steady += frames as u64;
+        automation(&out_events, &mut self.automation);
         status
     }
 

@@ -7,6 +7,7 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 mod build;
 mod daw;
+mod editor;
 mod host;
 mod hot;
 mod lifecycle;

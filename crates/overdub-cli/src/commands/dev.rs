@@ -3,6 +3,7 @@
 use crate::build::BuildOptions;
 use crate::cli::DevArgs;
 use crate::devhost::device::Output;
+use crate::devhost::editor::DevEditor;
 use crate::devhost::meter::dbfs;
 use crate::devhost::session::{Notes, Session, SessionOptions};
 use crate::devhost::signals::Signal;
@@ -20,6 +21,8 @@ use std::time::{Duration, Instant};
 const METER_INTERVAL: Duration = Duration::from_millis(100);
 /// How often `--json` reports levels.
 const JSON_METER_INTERVAL: Duration = Duration::from_secs(1);
+/// How often the editor window looks at its input, the parameters and new builds, while it is open.
+const EDITOR_INTERVAL: Duration = Duration::from_millis(16);
 
 /// Runs the dev host until Ctrl-C (or `--stop-after`).
 pub fn run(args: &DevArgs) -> Result<(), CliError> {
@@ -58,8 +61,14 @@ pub fn run(args: &DevArgs) -> Result<(), CliError> {
     let interrupt = session.sender();
     let _ = ctrlc::set_handler(move || drop(interrupt.send(DevEvent::Interrupted)));
     let started = Instant::now();
+    let mut editor = None;
+    let mut last_meter = Instant::now();
     loop {
-        let timeout = if args.json { JSON_METER_INTERVAL } else { METER_INTERVAL };
+        let meter_interval = if args.json { JSON_METER_INTERVAL } else { METER_INTERVAL };
+        let timeout = match &editor {
+            Some(editor) if DevEditor::is_open(editor) => EDITOR_INTERVAL,
+            _ => meter_interval,
+        };
         match session.events.recv_timeout(timeout) {
             Ok(DevEvent::Interrupted) => {
                 printer.print(&DevEvent::Interrupted);
@@ -67,17 +76,29 @@ pub fn run(args: &DevArgs) -> Result<(), CliError> {
             }
             Ok(event @ DevEvent::Ready { .. }) => {
                 printer.print(&event);
+                let (opened, said) = DevEditor::open(&session, !args.no_editor);
+                if let Some(said) = said {
+                    printer.print(&said);
+                }
+                editor = Some(opened);
                 if !args.json {
                     println!("edit and save to hear the new code; Ctrl-C stops");
                 }
             }
             Ok(event) => printer.print(&event),
-            Err(RecvTimeoutError::Timeout) => {
-                let (peak, rms) = session.shared.levels.read();
-                let late_blocks = session.shared.late_blocks.load(std::sync::atomic::Ordering::Relaxed);
-                printer.print(&DevEvent::Meter { peak, rms, late_blocks });
-            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if let Some(editor) = &mut editor {
+            for event in editor.tick(&session) {
+                printer.print(&event);
+            }
+        }
+        if last_meter.elapsed() >= meter_interval {
+            last_meter = Instant::now();
+            let (peak, rms) = session.shared.levels.read();
+            let late_blocks = session.shared.late_blocks.load(std::sync::atomic::Ordering::Relaxed);
+            printer.print(&DevEvent::Meter { peak, rms, late_blocks });
         }
         for message in session.audio_errors() {
             printer.print(&DevEvent::AudioError { message });

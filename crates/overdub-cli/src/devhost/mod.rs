@@ -1,8 +1,10 @@
-//! The dev host: plays audio through a logic, on a sound card or a null device, with test signals or notes.
+//! The dev host: plays audio through a logic, on a sound card or a null device, with test signals or notes,
+//! and shows the logic's editor in a window of its own.
 
 #[cfg(feature = "sound-card")]
 mod card;
 pub mod device;
+pub mod editor;
 pub mod meter;
 pub mod notes;
 pub mod renderer;

@@ -148,6 +148,15 @@ impl Session {
         })
     }
 
+    /// What the editor window shows of the running logic: its parameters, display data and newest editor.
+    pub fn editor_view(&self) -> overdub_window::PluginView<'_> {
+        overdub_window::PluginView {
+            params: self.shell.params(),
+            display: self.shell.display(),
+            editor: self.shell.editor(),
+        }
+    }
+
     /// A sender into the session's event stream (for the Ctrl-C handler).
     pub fn sender(&self) -> Sender<DevEvent> {
         self.sender.clone()

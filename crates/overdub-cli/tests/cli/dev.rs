@@ -81,3 +81,30 @@ fn a_wav_input_plays_on_the_null_device_at_the_file_s_own_rate() {
     assert_eq!(first["event"], "audio", "{stdout}");
     assert!(first["device"].as_str().unwrap().contains("44100 Hz"), "{stdout}");
 }
+
+/// The `editor` line of a `dev --json` run of `krate` with `display` (none: `DISPLAY` unset).
+fn editor_line(krate: &std::path::Path, display: Option<&str>) -> Value {
+    let mut command = overdub();
+    command.args(["dev", "--device", "null", "--json", "--stop-after", "1"]).current_dir(krate);
+    match display {
+        Some(display) => command.env("DISPLAY", display),
+        None => command.env_remove("DISPLAY"),
+    };
+    let output = overdub_testkit::output_within(&mut command, test_deadline());
+    assert!(output.status.success(), "{}", crate::common::stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().find(|line| line.contains(r#""event":"editor""#));
+    serde_json::from_str(line.unwrap_or_else(|| panic!("no editor line: {stdout}"))).unwrap()
+}
+
+#[test]
+fn dev_opens_the_editor_in_a_window_of_its_own_when_there_is_a_display_and_says_why_not_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let krate = scaffold(dir.path(), "gui-fx");
+    let without = editor_line(&krate, None);
+    let message = without["message"].as_str().unwrap();
+    assert!(message.contains("not shown") && message.contains("DISPLAY"), "{without}");
+    let Some(display) = overdub_testkit::x11::x_server() else { return };
+    let with = editor_line(&krate, Some(display));
+    assert!(with["message"].as_str().unwrap().starts_with("open in a window of its own"), "{with}");
+}
