@@ -88,8 +88,21 @@ impl Dev {
 
     /// Waits for a swap after `from` and returns the level the new code plays at, relative to unity, in dB.
     fn level_after_swap(&mut self, from: usize) -> (Value, f64) {
-        let swapped =
-            self.events.wait_for_after(from.saturating_sub(1), "a swap", |e| e["event"] == "swapped");
+        self.level_after_swap_where(from, |_| true)
+    }
+
+    /// As `level_after_swap`, for the swap of a library `built` the way `built` says: a library an earlier
+    /// build wrote another way may still be swapping in after `from` (the swap and the `built` line come
+    /// in either order).
+    fn level_after_swap_of(&mut self, from: usize, built: &Value) -> (Value, f64) {
+        let route = route(built).to_owned();
+        self.level_after_swap_where(from, move |e| e["build_route"] == route.as_str())
+    }
+
+    fn level_after_swap_where(&mut self, from: usize, of: impl Fn(&Value) -> bool) -> (Value, f64) {
+        let swapped = self
+            .events
+            .wait_for_after(from.saturating_sub(1), "a swap", |e| e["event"] == "swapped" && of(e));
         let at = self.events.position(|e| *e == swapped).expect("received");
         assert_eq!(swapped["state"], "kept", "a code-only edit keeps the state: {swapped}");
         (swapped, self.level_after(at))
@@ -218,7 +231,7 @@ fn a_new_dependency_a_change_to_it_and_a_build_script_go_through_cargo() {
     dev.write("src/lib.rs", &using);
     let (_, built, _) = dev.build_of(mark, "src/lib.rs");
     assert_eq!(route(&built), "fast", "{built}");
-    let (_, level) = dev.level_after_swap(mark);
+    let (_, level) = dev.level_after_swap_of(mark, &built);
     assert_plays_at(level, 0.5, "with the dependency's factor");
 
     // The dependency changed on disk: the next save goes through cargo, which rebuilds it.
