@@ -205,21 +205,35 @@ struct Exports {
     editor: EditorFn,
 }
 
-/// Looks up every export, compares canaries, runs the vtable probe.
+/// Compares canaries first (a library of another overdub may lack or mistype any other export, and the
+/// canary says why), then looks up every export and runs the vtable probe.
 fn verify(source: &Path, library: &libloading::Library) -> Result<Exports, LoadError> {
     let missing = |symbol: &'static str| LoadError::MissingExport { path: source.to_owned(), symbol };
-    // SAFETY: each type is the one the export macro gives the symbol of that name (`overdub_abi::export`); the
-    // Rust-ABI signatures are only called after the canary (a C-ABI call) proves the same compiler, target
-    // and ABI crate built both sides. The pointers stay valid because the library is never unloaded.
-    let (canary_fn, probe_fn, exports) = unsafe {
-        let canary_fn = library.get::<CanaryFn>(symbols::CANARY.as_bytes()).map(|s| *s);
+    // SAFETY: the canary export is `extern "C"` with this signature in every overdub version; the pointer stays
+    // valid because the library outlives this call.
+    let canary_fn = unsafe { library.get::<CanaryFn>(symbols::CANARY.as_bytes()).map(|s| *s) }
+        .map_err(|_| missing(symbols::CANARY))?;
+    let mut len = 0usize;
+    // SAFETY: the canary export takes a valid `&mut usize` and returns a pointer to `len` bytes of static text
+    // inside the library, which stays mapped while it is loaded.
+    let text = unsafe {
+        let ptr = canary_fn(&mut len);
+        std::slice::from_raw_parts(ptr, len)
+    };
+    let text = String::from_utf8_lossy(text);
+    canary::compare(canary::canary_text(), &text)
+        .map_err(|diff| LoadError::AbiMismatch { path: source.to_owned(), diff })?;
+
+    // SAFETY: each type is the one the export macro gives the symbol of that name (`overdub_abi::export`), and
+    // the canary has just proven the same compiler, target and ABI crate built both sides. The pointers stay
+    // valid because the library outlives every use of them.
+    let (probe_fn, exports) = unsafe {
         let probe_fn = library.get::<ProbeFn>(symbols::PROBE.as_bytes()).map(|s| *s);
         let create_fn = library.get::<CreateFn>(symbols::CREATE.as_bytes()).map(|s| *s);
         let fingerprint_fn = library.get::<FingerprintFn>(symbols::FINGERPRINT.as_bytes()).map(|s| *s);
         let adopt_fn = library.get::<AdoptFn>(symbols::ADOPT.as_bytes()).map(|s| *s);
         let editor_fn = library.get::<EditorFn>(symbols::EDITOR.as_bytes()).map(|s| *s);
         (
-            canary_fn.map_err(|_| missing(symbols::CANARY))?,
             probe_fn.map_err(|_| missing(symbols::PROBE))?,
             Exports {
                 create: create_fn.map_err(|_| missing(symbols::CREATE))?,
@@ -229,17 +243,6 @@ fn verify(source: &Path, library: &libloading::Library) -> Result<Exports, LoadE
             },
         )
     };
-
-    let mut len = 0usize;
-    // SAFETY: the canary export is `extern "C"`, takes a valid `&mut usize` and returns a pointer to `len`
-    // bytes of static text inside the library, which stays mapped forever.
-    let text = unsafe {
-        let ptr = canary_fn(&mut len);
-        std::slice::from_raw_parts(ptr, len)
-    };
-    let text = String::from_utf8_lossy(text);
-    canary::compare(canary::canary_text(), &text)
-        .map_err(|diff| LoadError::AbiMismatch { path: source.to_owned(), diff })?;
 
     probe::verify_probe(probe_fn())
         .map_err(|mismatch| LoadError::ProbeMismatch { path: source.to_owned(), mismatch })?;

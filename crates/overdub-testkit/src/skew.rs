@@ -22,13 +22,7 @@ fn build() -> PathBuf {
     let _ = fs::remove_dir_all(abi.join("src"));
     copy_dir(&root.join("crates/overdub-abi/src"), &abi.join("src"));
     fs::copy(root.join("crates/overdub-abi/build.rs"), abi.join("build.rs")).expect("copy build.rs");
-    write(
-        &abi.join("Cargo.toml"),
-        &format!(
-            "[package]\nname = \"overdub-abi\"\nversion = \"{}\"\nedition = \"2024\"\n\n[workspace]\n",
-            env!("CARGO_PKG_VERSION")
-        ),
-    );
+    write(&abi.join("Cargo.toml"), &standalone_manifest(&root.join("crates/overdub-abi/Cargo.toml")));
     let transport = abi.join("src/transport.rs");
     let text = fs::read_to_string(&transport).expect("read transport.rs");
     assert!(
@@ -105,4 +99,24 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(&path, to.join(entry.file_name())).expect("copy file");
         }
     }
+}
+
+/// The ABI crate's manifest as a workspace of its own: its dependencies (egui, which its build script
+/// reads) as they are, the workspace's inherited fields filled in or dropped.
+fn standalone_manifest(manifest: &Path) -> String {
+    let text = fs::read_to_string(manifest).expect("read the ABI crate's manifest");
+    let mut out = String::new();
+    for line in text.lines().take_while(|line| *line != "[lints]") {
+        match line.split_once(".workspace = true") {
+            Some(("version", _)) => out.push_str(&format!("version = \"{}\"\n", env!("CARGO_PKG_VERSION"))),
+            Some(("edition", _)) => out.push_str("edition = \"2024\"\n"),
+            Some(_) => {}
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str("\n[workspace]\n");
+    out
 }
