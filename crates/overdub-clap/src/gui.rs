@@ -47,18 +47,9 @@ impl<E: Export> MainThread<'_, E> {
 
     fn log_notes(&self, notes: &[SessionNote]) {
         for note in notes {
-            let (severity, text) = match note {
-                SessionNote::StateKept => {
-                    (LogSeverity::Info, "overdub: the new editor kept its state".to_owned())
-                }
-                SessionNote::StateReset(reason) => {
-                    (LogSeverity::Info, format!("overdub: the new editor starts afresh: {reason}"))
-                }
-                SessionNote::Panicked(message) => {
-                    (LogSeverity::Error, format!("overdub: the editor {message}"))
-                }
-            };
-            self.shared.notices.log(severity, &text);
+            let severity =
+                if matches!(note, SessionNote::Panicked(_)) { LogSeverity::Error } else { LogSeverity::Info };
+            self.shared.notices.log(severity, &format!("overdub: {note}"));
         }
     }
 

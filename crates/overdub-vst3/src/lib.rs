@@ -37,6 +37,7 @@ mod error;
 mod events;
 mod export;
 mod factory;
+mod frames;
 mod main_thread;
 mod notices;
 mod params;
@@ -46,6 +47,7 @@ mod processor;
 mod run_loop;
 mod stream;
 mod strings;
+mod view;
 
 #[cfg(feature = "hot")]
 pub mod hot;

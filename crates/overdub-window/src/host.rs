@@ -17,6 +17,32 @@ pub trait Gestures {
     fn end(&mut self, id: u32);
 }
 
+/// One step of a gesture, as data: for a wrapper that hands the editor's edits on after the frame (through
+/// a queue to the audio thread for CLAP, to the host's component handler once the frame's lock is let go for
+/// VST3) rather than while the editor draws.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Gesture {
+    /// A gesture began on the parameter with this id.
+    Begin(u32),
+    /// A new value inside a gesture.
+    Value(u32, f64),
+    /// A gesture ended.
+    End(u32),
+}
+
+/// The gestures of a frame, recorded in order.
+impl Gestures for Vec<Gesture> {
+    fn begin(&mut self, id: u32) {
+        self.push(Gesture::Begin(id));
+    }
+    fn value(&mut self, id: u32, value: f64) {
+        self.push(Gesture::Value(id, value));
+    }
+    fn end(&mut self, id: u32) {
+        self.push(Gesture::End(id));
+    }
+}
+
 /// What the painted frame asked for besides its pixels.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Painted {

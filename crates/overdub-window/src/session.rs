@@ -47,6 +47,17 @@ pub enum SessionNote {
     Panicked(String),
 }
 
+impl std::fmt::Display for SessionNote {
+    /// The line a plugin logs for the note (after its own prefix).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::StateKept => write!(f, "the new editor kept its state"),
+            Self::StateReset(reason) => write!(f, "the new editor starts afresh: {reason}"),
+            Self::Panicked(message) => write!(f, "the editor {message}"),
+        }
+    }
+}
+
 /// What one [`EditorSession::tick`] did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tick {
