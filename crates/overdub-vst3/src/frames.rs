@@ -14,6 +14,7 @@ use vst3::Steinberg::Vst::IComponentHandlerTrait;
 use vst3::Steinberg::{IPlugFrameTrait, kResultOk};
 
 /// How often the editor looks at its window, its parameters and new builds.
+#[cfg(target_os = "linux")]
 pub(crate) const FRAME_MS: u64 = 16;
 
 impl<E: Export> MainThread<E> {

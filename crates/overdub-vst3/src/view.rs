@@ -10,9 +10,9 @@
 
 use crate::export::Export;
 use crate::main_thread::MainThread;
-use overdub_window::{EditorSession, Parent};
+use overdub_window::EditorSession;
 use std::cell::{Cell, RefCell};
-use std::ffi::{CStr, c_void};
+use std::ffi::c_void;
 use std::rc::Rc;
 use std::sync::Arc;
 use vst3::Steinberg::{
@@ -77,6 +77,7 @@ fn supported(platform: FIDString) -> bool {
     }
     #[cfg(target_os = "linux")]
     {
+        use std::ffi::CStr;
         // SAFETY: a non-null platform type is a NUL-terminated string, and the SDK's constant is one.
         unsafe { CStr::from_ptr(platform) == CStr::from_ptr(vst3::Steinberg::kPlatformTypeX11EmbedWindowID) }
     }
@@ -114,7 +115,7 @@ impl<E: Export> ViewInner<E> {
             return kResultFalse;
         };
         let points = self.main.editor_points();
-        let opened = EditorSession::open(&Parent::Embedded(window), points, 1.0)
+        let opened = EditorSession::open(&overdub_window::Parent::Embedded(window), points, 1.0)
             .and_then(|mut session| session.show(true).map(|()| session));
         let session = match opened {
             Ok(session) => session,
@@ -165,12 +166,14 @@ impl<E: Export> IPlugViewTrait for EditorView<E> {
     }
 
     unsafe fn removed(&self) -> tresult {
-        let mut state = self.inner.state.borrow_mut();
+        // Taken out first: unregistering the timer is a call into the host, made with no borrow held.
+        let session = self.inner.state.borrow_mut().session.take();
         #[cfg(target_os = "linux")]
         {
-            state.timer = None;
+            let timer = self.inner.state.borrow_mut().timer.take();
+            drop(timer);
         }
-        state.session = None;
+        drop(session);
         kResultOk
     }
 
