@@ -27,22 +27,10 @@ pub(crate) struct Queued<'a> {
     pub(crate) pushed: bool,
 }
 
-impl Queued<'_> {
-    fn push(&mut self, edit: Gesture) {
-        // A full queue means the host stopped calling process and flush: the value is in the shell anyway.
-        self.pushed |= self.sender.push(edit).is_ok();
-    }
-}
-
 impl Gestures for Queued<'_> {
-    fn begin(&mut self, id: u32) {
-        self.push(Gesture::Begin(id));
-    }
-    fn value(&mut self, id: u32, value: f64) {
-        self.push(Gesture::Value(id, value));
-    }
-    fn end(&mut self, id: u32) {
-        self.push(Gesture::End(id));
+    fn gesture(&mut self, gesture: Gesture) {
+        // A full queue means the host stopped calling process and flush: the value is in the shell anyway.
+        self.pushed |= self.sender.push(gesture).is_ok();
     }
 }
 

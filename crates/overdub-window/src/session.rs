@@ -4,7 +4,7 @@
 use crate::error::WindowError;
 use crate::error_view::ErrorView;
 use crate::frame_stats::FrameStats;
-use crate::host::{FrameHost, Gestures};
+use crate::host::{FrameHost, Gesture, Gestures};
 use crate::input::InputState;
 use crate::paint::Canvas;
 use overdub_abi::{Display, EditorObject, Fault};
@@ -273,7 +273,7 @@ impl EditorSession {
             return None;
         }
         for id in self.open_gestures.drain(..) {
-            gestures.end(id);
+            gestures.gesture(Gesture::End(id));
         }
         self.editor_canvas.forget_textures();
         let (running, note) = match self.running.take() {
@@ -320,7 +320,7 @@ impl EditorSession {
                     running.failed = Some(message.clone());
                     note = Some(SessionNote::Panicked(message));
                     for id in self.open_gestures.drain(..) {
-                        gestures.end(id);
+                        gestures.gesture(Gesture::End(id));
                     }
                 }
             }
