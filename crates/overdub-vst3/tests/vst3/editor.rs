@@ -1,9 +1,10 @@
 //! The editor in a VST3 host under X: the controller's `IPlugView` embedded in a window of the host's, its
 //! frames driven by the host's run loop (the `IRunLoop` of the `IPlugFrame`). The hot plugin's open view
-//! draws each new build's editor code without being reattached; a drag in it reaches the host's component
-//! handler as `beginEdit` / `performEdit` / `endEdit` and the processor as the new value; host automation
-//! shows in it; the audio path allocates nothing meanwhile. The static gain plugin opens its view too; the
-//! delay, whose logic has no editor, offers none. Pixels are read back from the X server.
+//! draws each new build's editor code without being reattached (asking its frame for a new build's size); a
+//! drag in it reaches the host's component handler as `beginEdit` / `performEdit` / `endEdit` and the
+//! processor as the new value; host automation shows in it; the audio path allocates nothing meanwhile. The
+//! static gain plugin opens its view too; the delay, whose logic has no editor, offers none. Pixels are read
+//! back from the X server.
 
 use crate::build::{hot_plugin, static_plugin};
 use crate::host::Plugin;
@@ -126,6 +127,25 @@ fn the_open_view_of_the_hot_plugin_draws_each_new_build_without_being_reattached
     assert_eq!(after.count_near(GREEN, 6), 0, "nothing of the old code's frame is left");
     assert_eq!((after.width, after.height), (before.width, before.height), "the view kept its size");
     assert!(session.host.plugin.app.resizes.lock().unwrap().is_empty(), "the same size: no resize asked");
+    session.editor.still_the_same_window();
+    session.close();
+}
+
+#[test]
+fn a_new_build_asking_for_another_size_resizes_the_open_view_through_its_frame() {
+    let Some(_) = x_server() else { return };
+    let (mut session, logic) = Session::hot_panel();
+    session.wait_for("the first build's green block", shows_block(GREEN));
+    install_like_linker(&fixture("panel_wide"), &logic);
+    let wide = session.wait_for("the wide build, at its size", |shot| {
+        (shot.width, shot.height) == (320, 200) && shows_block(MAGENTA)(shot)
+    });
+    assert_eq!(wide.count_near(GREEN, 6), 0, "the new code draws the whole window");
+    assert_eq!(
+        *session.host.plugin.app.resizes.lock().unwrap(),
+        [[320, 200]],
+        "the view asked its frame once, for the new build's size"
+    );
     session.editor.still_the_same_window();
     session.close();
 }
