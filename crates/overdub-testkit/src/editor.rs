@@ -33,6 +33,12 @@ pub fn shows_block(colour: [u8; 3]) -> impl Fn(&Capture) -> bool {
     move |shot| shot.count_near(colour, 6) >= BLOCK_PIXELS * 9 / 10
 }
 
+/// Whether a capture shows the error view in place of the panel: its title in a light red, and nothing
+/// of the panel's first (green) build.
+pub fn shows_the_error_view(shot: &Capture) -> bool {
+    shot.count_near(GREEN, 6) == 0 && shot.count_near([0xff, 0x80, 0x70], 40) > 50
+}
+
 /// How many press squares the panel shows.
 pub fn presses(shot: &Capture) -> usize {
     (shot.count_near(PRESS_YELLOW, 6) + SQUARE_PIXELS / 2) / SQUARE_PIXELS

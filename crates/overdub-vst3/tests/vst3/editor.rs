@@ -1,10 +1,10 @@
 //! The editor in a VST3 host under X: the controller's `IPlugView` embedded in a window of the host's, its
 //! frames driven by the host's run loop (the `IRunLoop` of the `IPlugFrame`). The hot plugin's open view
-//! draws each new build's editor code without being reattached (asking its frame for a new build's size); a
-//! drag in it reaches the host's component handler as `beginEdit` / `performEdit` / `endEdit` and the
-//! processor as the new value; host automation shows in it; the audio path allocates nothing meanwhile. The
-//! static gain plugin opens its view too; the delay, whose logic has no editor, offers none. Pixels are read
-//! back from the X server.
+//! draws each new build's editor code without being reattached, asks its frame for a new build's size, and
+//! shows a panic in place of the editor until the next good build; a drag in it reaches the host's component
+//! handler as `beginEdit` / `performEdit` / `endEdit` and the processor as the new value; host automation
+//! shows in it; the audio path allocates nothing meanwhile. The static gain plugin opens its view too; the
+//! delay, whose logic has no editor, offers none. Pixels are read back from the X server.
 
 use crate::build::{hot_plugin, static_plugin};
 use crate::host::Plugin;
@@ -13,6 +13,7 @@ use crate::view::close_view;
 use overdub::param_id;
 use overdub_testkit::editor::{
     BLOCK_PIXELS, EditorHost, GREEN, MAGENTA, OpenEditor, assert_one_gesture, shots_dir, shows_block,
+    shows_the_error_view,
 };
 use overdub_testkit::x11::{HostWindow, x_server};
 use overdub_testkit::{dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline};
@@ -146,6 +147,24 @@ fn a_new_build_asking_for_another_size_resizes_the_open_view_through_its_frame()
         [[320, 200]],
         "the view asked its frame once, for the new build's size"
     );
+    session.editor.still_the_same_window();
+    session.close();
+}
+
+#[test]
+fn a_panicking_editor_build_shows_its_error_in_the_view_and_the_next_build_revives_it() {
+    let Some(_) = x_server() else { return };
+    let (mut session, logic) = Session::hot_panel();
+    session.wait_for("the green block", shows_block(GREEN));
+    install_like_linker(&fixture("panel_panic"), &logic);
+    session.wait_for("the error in place of the editor", shows_the_error_view);
+    let deadline = test_deadline();
+    while !session.host.log().contains("overdub: the editor panicked: the editor is broken on purpose") {
+        session.host.period();
+        deadline.check(|| format!("the panic was never reported: {}", session.host.log()));
+    }
+    install_like_linker(&fixture("panel_v2"), &logic);
+    session.wait_for("the revived editor", shows_block(MAGENTA));
     session.editor.still_the_same_window();
     session.close();
 }
