@@ -139,6 +139,13 @@ impl OpenEditor {
 
     /// A drag along `y` from `from` to `to`, in steps, host periods apart.
     pub fn drag(&self, host: &mut impl EditorHost, y: i16, from: i16, to: i16) {
+        self.press_and_move(host, y, from, to);
+        self.host_window.button(self.editor, to, y, false);
+        periods(host, 5);
+    }
+
+    /// The first part of a drag: pressed at `from` and moved to `to` along `y`, still held.
+    pub fn press_and_move(&self, host: &mut impl EditorHost, y: i16, from: i16, to: i16) {
         self.host_window.motion(self.editor, from, y, false);
         periods(host, 3);
         self.host_window.button(self.editor, from, y, true);
@@ -148,8 +155,6 @@ impl OpenEditor {
             self.host_window.motion(self.editor, x, y, true);
             periods(host, 2);
         }
-        self.host_window.button(self.editor, to, y, false);
-        periods(host, 5);
     }
 
     /// Asserts the editor's window is the one first embedded: never closed and reopened.

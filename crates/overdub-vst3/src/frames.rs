@@ -73,7 +73,7 @@ impl<E: Export> ViewInner<E> {
     }
 
     /// The editor's gestures to the host, in order.
-    fn report(&self, gestures: &[Gesture]) {
+    pub(crate) fn report(&self, gestures: &[Gesture]) {
         if gestures.is_empty() {
             return;
         }

@@ -166,8 +166,14 @@ impl<E: Export> IPlugViewTrait for EditorView<E> {
     }
 
     unsafe fn removed(&self) -> tresult {
-        // Taken out first: unregistering the timer is a call into the host, made with no borrow held.
-        let session = self.inner.state.borrow_mut().session.take();
+        // Taken out first: unregistering the timer and ending a drag are calls into the host, made with no
+        // borrow held.
+        let mut session = self.inner.state.borrow_mut().session.take();
+        let mut ended = Vec::new();
+        if let Some(session) = &mut session {
+            session.end_gestures(&mut ended);
+        }
+        self.inner.report(&ended);
         #[cfg(target_os = "linux")]
         {
             let timer = self.inner.state.borrow_mut().timer.take();

@@ -265,6 +265,12 @@ impl EditorSession {
         Ok(tick)
     }
 
+    /// Ends every gesture the editor began and has not ended: for a host closing the window mid-drag, so it
+    /// never keeps the parameter touched.
+    pub fn end_gestures(&mut self, gestures: &mut dyn Gestures) {
+        end_all(&mut self.open_gestures, gestures);
+    }
+
     /// Switches to `build` when it is not the one running; the note says what became of the editor's state.
     fn follow(&mut self, build: Option<EditorBuild>, gestures: &mut dyn Gestures) -> Option<SessionNote> {
         let current = self.running.as_ref().map(|running| running.build.build);
@@ -272,9 +278,7 @@ impl EditorSession {
         if current == Some(next.build) {
             return None;
         }
-        for id in self.open_gestures.drain(..) {
-            gestures.gesture(Gesture::End(id));
-        }
+        end_all(&mut self.open_gestures, gestures);
         self.editor_canvas.forget_textures();
         let (running, note) = match self.running.take() {
             Some(running) => running.switch(next),
@@ -319,9 +323,7 @@ impl EditorSession {
                     let message = describe(fault);
                     running.failed = Some(message.clone());
                     note = Some(SessionNote::Panicked(message));
-                    for id in self.open_gestures.drain(..) {
-                        gestures.gesture(Gesture::End(id));
-                    }
+                    end_all(&mut self.open_gestures, gestures);
                 }
             }
         }
@@ -343,5 +345,12 @@ impl EditorSession {
         self.error_view.frame(input, title, &detail, &mut host);
         self.next_frame = None;
         note
+    }
+}
+
+/// Ends the gestures in `open`, emptying it.
+fn end_all(open: &mut Vec<u32>, gestures: &mut dyn Gestures) {
+    for id in open.drain(..) {
+        gestures.gesture(Gesture::End(id));
     }
 }

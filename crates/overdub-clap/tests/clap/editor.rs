@@ -86,8 +86,10 @@ impl Session {
     }
 
     fn close(mut self) -> Vec<Automation> {
+        self.host.plugin.close_editor();
+        // The block after: what closing the window queued (a drag's end) reaches the host.
+        self.host.period();
         let plugin = &mut self.host.plugin;
-        plugin.close_editor();
         let running = self.host.running.take().expect("running");
         let automation = running.automation.clone();
         plugin.stop(running);
@@ -193,6 +195,23 @@ fn a_drag_in_the_hot_editor_reaches_the_host_as_gesture_wrapped_automation() {
     assert!(last > 0.9, "dragged to the right end: {values:?}");
     assert_eq!(session.host.plugin.value(LEVEL), Some(last), "the host reads the dragged value back");
     session.close();
+}
+
+#[test]
+fn a_window_closed_mid_drag_ends_the_gesture_it_began() {
+    let Some(_) = x_server() else { return };
+    let dir = scratch_dir();
+    let logic = dir.path().join(overdub_testkit::dylib_file_name("panel"));
+    install_like_linker(&fixture("panel"), &logic);
+    let mut session = Session::open(load_hot(&logic));
+    session.wait_for("the green block", shows_block(GREEN));
+    session.editor.press_and_move(&mut session.host, 130, 12, 120);
+    let held = session.host.running.as_ref().expect("running").automation.clone();
+    assert_eq!(held.first(), Some(&Automation::Begin(LEVEL)), "{held:?}");
+    assert!(!held.contains(&Automation::End(LEVEL)), "the button is still held: {held:?}");
+    let automation = session.close();
+    assert_one_gesture(&automation, LEVEL);
+    assert_eq!(automation.last(), Some(&Automation::End(LEVEL)), "closing the window ended the gesture");
 }
 
 #[test]

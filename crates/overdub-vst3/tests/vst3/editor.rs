@@ -18,6 +18,7 @@ use overdub_testkit::editor::{
 use overdub_testkit::x11::{HostWindow, x_server};
 use overdub_testkit::{dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline};
 use overdub_vst3::LOG_ENV;
+use overdub_window::Gesture;
 use overdub_window::capture::Capture;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -103,8 +104,8 @@ impl Session {
     }
 
     /// Removes the view (its timer goes with it), stops the audio, and checks the audio path allocated
-    /// nothing all along.
-    fn close(mut self) {
+    /// nothing all along. Returns the edits the host was sent.
+    fn close(mut self) -> Vec<Gesture> {
         let timers = self.host.plugin.app.timer_count();
         close_view(self.view);
         assert_eq!(self.host.plugin.app.timer_count(), timers - 1, "the view's timer is unregistered");
@@ -113,6 +114,7 @@ impl Session {
         self.host.plugin.run_loop();
         let log = self.host.log();
         assert!(!log.contains("allocated"), "the audio thread allocated: {log}");
+        self.host.plugin.edits.lock().unwrap().clone()
     }
 }
 
@@ -187,6 +189,20 @@ fn a_drag_in_the_view_reaches_the_component_handler_as_an_edit_and_the_processor
         deadline.check(|| format!("the processor never played level {last}: {}", session.host.last));
     }
     session.close();
+}
+
+#[test]
+fn a_view_removed_mid_drag_ends_the_edit_it_began() {
+    let Some(_) = x_server() else { return };
+    let (mut session, _logic) = Session::hot_panel();
+    session.wait_for("the green block", shows_block(GREEN));
+    session.editor.press_and_move(&mut session.host, 130, 12, 120);
+    let held = session.host.plugin.edits.lock().unwrap().clone();
+    assert_eq!(held.first(), Some(&Gesture::Begin(LEVEL)), "{held:?}");
+    assert!(!held.contains(&Gesture::End(LEVEL)), "the button is still held: {held:?}");
+    let edits = session.close();
+    assert_one_gesture(&edits, LEVEL);
+    assert_eq!(edits.last(), Some(&Gesture::End(LEVEL)), "removing the view ended the edit");
 }
 
 #[test]
