@@ -71,6 +71,18 @@ pub fn assert_one_gesture(automation: &[Gesture], id: u32) -> Vec<f64> {
     values
 }
 
+/// Asserts `automation` holds a gesture on `id` begun and not ended yet (a drag still held).
+pub fn assert_gesture_held(automation: &[Gesture], id: u32) {
+    assert_eq!(automation.first(), Some(&Gesture::Begin(id)), "{automation:?}");
+    assert!(!automation.contains(&Gesture::End(id)), "the button is still held: {automation:?}");
+}
+
+/// Asserts `automation` holds one gesture on `id` and its end comes last: the window closing ended it.
+pub fn assert_gesture_ended_last(automation: &[Gesture], id: u32) {
+    assert_one_gesture(automation, id);
+    assert_eq!(automation.last(), Some(&Gesture::End(id)), "closing the window ended the gesture");
+}
+
 /// A format's test host with an editor open.
 pub trait EditorHost {
     /// One period of the host's loop: its callbacks and timers, a block of audio.

@@ -10,12 +10,13 @@ use crate::hot::{block, load_hot};
 use clack_host::prelude::*;
 use overdub::param_id;
 use overdub_testkit::editor::{
-    BLOCK_PIXELS, BLUE, EditorHost, GREEN, MAGENTA, OpenEditor, assert_one_gesture, periods, presses,
-    shots_dir, shows_block, shows_the_error_view,
+    BLOCK_PIXELS, BLUE, EditorHost, GREEN, MAGENTA, OpenEditor, assert_gesture_ended_last,
+    assert_gesture_held, assert_one_gesture, periods, presses, shots_dir, shows_block, shows_the_error_view,
 };
 use overdub_testkit::x11::{HostWindow, x_server};
-use overdub_testkit::{fixture, install_like_linker, scratch_dir};
+use overdub_testkit::{TempDir, fixture, install_like_linker, scratch_dir};
 use overdub_window::capture::Capture;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const LEVEL: u32 = param_id("level");
@@ -61,6 +62,15 @@ impl Session {
         session
     }
 
+    /// The hot plugin following a library first built from the `panel` fixture; that library, and the
+    /// directory holding it.
+    fn hot_panel() -> (Self, PathBuf, TempDir) {
+        let dir = scratch_dir();
+        let logic = dir.path().join(overdub_testkit::dylib_file_name("panel"));
+        install_like_linker(&fixture("panel"), &logic);
+        (Self::open(load_hot(&logic)), logic, dir)
+    }
+
     fn shot(&self) -> Capture {
         self.editor.shot()
     }
@@ -102,10 +112,7 @@ impl Session {
 #[test]
 fn the_open_editor_of_the_hot_plugin_draws_each_new_build_without_reopening() {
     let Some(_) = x_server() else { return };
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("panel"));
-    install_like_linker(&fixture("panel"), &logic);
-    let mut session = Session::open(load_hot(&logic));
+    let (mut session, logic, _dir) = Session::hot_panel();
     let before = session.wait_for("the first build's green block", shows_block(GREEN));
     before.write_png(&shots_dir().join("editor-before.png")).expect("write the screenshot");
 
@@ -124,10 +131,7 @@ fn the_open_editor_of_the_hot_plugin_draws_each_new_build_without_reopening() {
 #[test]
 fn the_editor_keeps_its_state_across_a_code_only_edit_and_starts_afresh_when_its_layout_changed() {
     let Some(_) = x_server() else { return };
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("panel"));
-    install_like_linker(&fixture("panel"), &logic);
-    let mut session = Session::open(load_hot(&logic));
+    let (mut session, logic, _dir) = Session::hot_panel();
     session.wait_for("the green block", shows_block(GREEN));
     for _ in 0..3 {
         session.click(40, 70);
@@ -150,10 +154,7 @@ fn the_editor_keeps_its_state_across_a_code_only_edit_and_starts_afresh_when_its
 #[test]
 fn a_panicking_editor_shows_its_error_in_the_window_and_the_next_good_build_revives_it() {
     let Some(_) = x_server() else { return };
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("panel"));
-    install_like_linker(&fixture("panel"), &logic);
-    let mut session = Session::open(load_hot(&logic));
+    let (mut session, logic, _dir) = Session::hot_panel();
     session.wait_for("the green block", shows_block(GREEN));
 
     install_like_linker(&fixture("panel_panic"), &logic);
@@ -185,10 +186,7 @@ fn drag_level(session: &mut Session) -> Vec<f64> {
 #[test]
 fn a_drag_in_the_hot_editor_reaches_the_host_as_gesture_wrapped_automation() {
     let Some(_) = x_server() else { return };
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("panel"));
-    install_like_linker(&fixture("panel"), &logic);
-    let mut session = Session::open(load_hot(&logic));
+    let (mut session, _logic, _dir) = Session::hot_panel();
     session.wait_for("the green block", shows_block(GREEN));
     let values = drag_level(&mut session);
     let last = *values.last().expect("a value");
@@ -200,27 +198,17 @@ fn a_drag_in_the_hot_editor_reaches_the_host_as_gesture_wrapped_automation() {
 #[test]
 fn a_window_closed_mid_drag_ends_the_gesture_it_began() {
     let Some(_) = x_server() else { return };
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("panel"));
-    install_like_linker(&fixture("panel"), &logic);
-    let mut session = Session::open(load_hot(&logic));
+    let (mut session, _logic, _dir) = Session::hot_panel();
     session.wait_for("the green block", shows_block(GREEN));
     session.editor.press_and_move(&mut session.host, 130, 12, 120);
-    let held = session.host.running.as_ref().expect("running").automation.clone();
-    assert_eq!(held.first(), Some(&Automation::Begin(LEVEL)), "{held:?}");
-    assert!(!held.contains(&Automation::End(LEVEL)), "the button is still held: {held:?}");
-    let automation = session.close();
-    assert_one_gesture(&automation, LEVEL);
-    assert_eq!(automation.last(), Some(&Automation::End(LEVEL)), "closing the window ended the gesture");
+    assert_gesture_held(&session.host.running.as_ref().expect("running").automation, LEVEL);
+    assert_gesture_ended_last(&session.close(), LEVEL);
 }
 
 #[test]
 fn host_automation_shows_in_the_editor() {
     let Some(_) = x_server() else { return };
-    let dir = scratch_dir();
-    let logic = dir.path().join(overdub_testkit::dylib_file_name("panel"));
-    install_like_linker(&fixture("panel"), &logic);
-    let mut session = Session::open(load_hot(&logic));
+    let (mut session, _logic, _dir) = Session::hot_panel();
     let before = session.wait_for("the green block", shows_block(GREEN));
     let mut events = EventBuffer::new();
     events.push(&crate::host::param_event(0, LEVEL, 1.0));

@@ -12,8 +12,8 @@ use crate::running::Running;
 use crate::view::close_view;
 use overdub::param_id;
 use overdub_testkit::editor::{
-    BLOCK_PIXELS, EditorHost, GREEN, MAGENTA, OpenEditor, assert_one_gesture, shots_dir, shows_block,
-    shows_the_error_view,
+    BLOCK_PIXELS, EditorHost, GREEN, MAGENTA, OpenEditor, assert_gesture_ended_last, assert_gesture_held,
+    assert_one_gesture, shots_dir, shows_block, shows_the_error_view,
 };
 use overdub_testkit::x11::{HostWindow, x_server};
 use overdub_testkit::{dylib_file_name, fixture, install_like_linker, scratch_dir, test_deadline};
@@ -197,12 +197,8 @@ fn a_view_removed_mid_drag_ends_the_edit_it_began() {
     let (mut session, _logic) = Session::hot_panel();
     session.wait_for("the green block", shows_block(GREEN));
     session.editor.press_and_move(&mut session.host, 130, 12, 120);
-    let held = session.host.plugin.edits.lock().unwrap().clone();
-    assert_eq!(held.first(), Some(&Gesture::Begin(LEVEL)), "{held:?}");
-    assert!(!held.contains(&Gesture::End(LEVEL)), "the button is still held: {held:?}");
-    let edits = session.close();
-    assert_one_gesture(&edits, LEVEL);
-    assert_eq!(edits.last(), Some(&Gesture::End(LEVEL)), "removing the view ended the edit");
+    assert_gesture_held(&session.host.plugin.edits.lock().unwrap(), LEVEL);
+    assert_gesture_ended_last(&session.close(), LEVEL);
 }
 
 #[test]
