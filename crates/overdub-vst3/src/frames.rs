@@ -17,10 +17,15 @@ use vst3::Steinberg::{IPlugFrameTrait, kResultOk};
 #[cfg(target_os = "linux")]
 pub(crate) const FRAME_MS: u64 = 16;
 
+/// The editor's size in points: the running build's request, or the default before there is one.
+fn points_of(shell: &impl Shell) -> [u32; 2] {
+    shell.editor().map_or(DEFAULT_SIZE, |build| build.entry.size)
+}
+
 impl<E: Export> MainThread<E> {
-    /// The editor's size in points: the running build's request, or the default before there is one.
+    /// The editor's size in points (see [`points_of`]).
     pub(crate) fn editor_points(&self) -> [u32; 2] {
-        self.with_shell(|shell| shell.editor().map_or(DEFAULT_SIZE, |build| build.entry.size))
+        self.with_shell(|shell| points_of(shell))
     }
 
     /// Whether a view is offered: a static logic's editor, or always for a hot plugin (a build with an
@@ -53,7 +58,7 @@ impl<E: Export> ViewInner<E> {
                     PluginView { params: shell.params(), display: shell.display(), editor: shell.editor() };
                 let tick = session.tick(view, &mut gestures);
                 normalized(&mut gestures, shell.params());
-                (tick, shell.editor().map_or(DEFAULT_SIZE, |build| build.entry.size))
+                (tick, points_of(shell))
             })
         };
         self.report(&gestures);

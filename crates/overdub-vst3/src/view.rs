@@ -102,6 +102,8 @@ impl<E: Export> ViewInner<E> {
         }
     }
 
+    /// Opens the editor's window inside the host's X11 window `window`, starts its frames on the run loop
+    /// of the frame the host set, and draws the first one.
     #[cfg(target_os = "linux")]
     fn attach(self: &Rc<Self>, window: u32) -> tresult {
         let Some(run_loop) = self
