@@ -21,7 +21,7 @@ use overdub_vst3::LOG_ENV;
 use overdub_window::Gesture;
 use overdub_window::capture::Capture;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use vst3::ComPtr;
 use vst3::Steinberg::IPlugView;
 
@@ -124,8 +124,11 @@ fn the_open_view_of_the_hot_plugin_draws_each_new_build_without_being_reattached
     let (mut session, logic) = Session::hot_panel();
     let before = session.wait_for("the first build's green block", shows_block(GREEN));
     before.write_png(&shots_dir().join("vst3-editor-before.png")).expect("write the screenshot");
+    let written = Instant::now();
     install_like_linker(&fixture("panel_v2"), &logic);
     let after = session.wait_for("the second build's magenta block", shows_block(MAGENTA));
+    let on_screen = written.elapsed();
+    eprintln!("library written -> new editor frame in the view: {:.1} ms", on_screen.as_secs_f64() * 1e3);
     after.write_png(&shots_dir().join("vst3-editor-after.png")).expect("write the screenshot");
     assert_eq!(after.count_near(GREEN, 6), 0, "nothing of the old code's frame is left");
     assert_eq!((after.width, after.height), (before.width, before.height), "the view kept its size");
