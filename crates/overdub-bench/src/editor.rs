@@ -15,7 +15,7 @@ use overdub::param_id;
 use overdub_loader::{HotOptions, HotShell};
 use overdub_shell::Shell;
 use overdub_testkit::{Build, Deadline};
-use overdub_window::{EditorSession, Gestures, Parent, PluginView};
+use overdub_window::{EditorSession, Gesture, Gestures, Parent, PluginView};
 use std::time::{Duration, Instant};
 
 /// Frames timed with the parameter moving.
@@ -31,9 +31,7 @@ const GIVE_UP: Duration = Duration::from_secs(20);
 struct Nowhere;
 
 impl Gestures for Nowhere {
-    fn begin(&mut self, _: u32) {}
-    fn value(&mut self, _: u32, _: f64) {}
-    fn end(&mut self, _: u32) {}
+    fn gesture(&mut self, _: Gesture) {}
 }
 
 /// Runs the editor measures when there is an X server (one started for the run when `DISPLAY` names

@@ -6,26 +6,15 @@ use clack_plugin::events::Pckn;
 use clack_plugin::events::event_types::{ParamGestureBeginEvent, ParamGestureEndEvent, ParamValueEvent};
 use clack_plugin::events::io::OutputEvents;
 use clack_plugin::prelude::ClapId;
-use overdub_window::Gestures;
+use overdub_window::{Gesture, Gestures};
 
 /// Edits the queue holds: far more than a user makes between two blocks.
 const CAPACITY: usize = 1024;
 
-/// One edit the editor made.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Edit {
-    /// A gesture began.
-    Begin(u32),
-    /// A new value inside a gesture.
-    Value(u32, f64),
-    /// A gesture ended.
-    End(u32),
-}
-
 /// The main thread's end: what the editor's gestures are pushed into.
-pub(crate) type EditSender = rtrb::Producer<Edit>;
+pub(crate) type EditSender = rtrb::Producer<Gesture>;
 /// The end that writes the host's events: the processor's while active, the main thread's while not.
-pub(crate) type EditReceiver = rtrb::Consumer<Edit>;
+pub(crate) type EditReceiver = rtrb::Consumer<Gesture>;
 
 /// A new queue.
 pub(crate) fn queue() -> (EditSender, EditReceiver) {
@@ -38,22 +27,10 @@ pub(crate) struct Queued<'a> {
     pub(crate) pushed: bool,
 }
 
-impl Queued<'_> {
-    fn push(&mut self, edit: Edit) {
-        // A full queue means the host stopped calling process and flush: the value is in the shell anyway.
-        self.pushed |= self.sender.push(edit).is_ok();
-    }
-}
-
 impl Gestures for Queued<'_> {
-    fn begin(&mut self, id: u32) {
-        self.push(Edit::Begin(id));
-    }
-    fn value(&mut self, id: u32, value: f64) {
-        self.push(Edit::Value(id, value));
-    }
-    fn end(&mut self, id: u32) {
-        self.push(Edit::End(id));
+    fn gesture(&mut self, gesture: Gesture) {
+        // A full queue means the host stopped calling process and flush: the value is in the shell anyway.
+        self.pushed |= self.sender.push(gesture).is_ok();
     }
 }
 
@@ -62,12 +39,12 @@ impl Gestures for Queued<'_> {
 pub(crate) fn write(receiver: &mut EditReceiver, out: &mut OutputEvents<'_>) {
     while let Ok(edit) = receiver.pop() {
         let pushed = match edit {
-            Edit::Begin(id) => {
+            Gesture::Begin(id) => {
                 ClapId::from_raw(id).map(|id| out.try_push(ParamGestureBeginEvent::new(0, id)))
             }
-            Edit::Value(id, value) => ClapId::from_raw(id)
+            Gesture::Value(id, value) => ClapId::from_raw(id)
                 .map(|id| out.try_push(ParamValueEvent::new(0, id, Pckn::match_all(), value))),
-            Edit::End(id) => ClapId::from_raw(id).map(|id| out.try_push(ParamGestureEndEvent::new(0, id))),
+            Gesture::End(id) => ClapId::from_raw(id).map(|id| out.try_push(ParamGestureEndEvent::new(0, id))),
         };
         if matches!(pushed, Some(Err(_))) {
             return;

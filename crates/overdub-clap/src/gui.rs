@@ -47,18 +47,9 @@ impl<E: Export> MainThread<'_, E> {
 
     fn log_notes(&self, notes: &[SessionNote]) {
         for note in notes {
-            let (severity, text) = match note {
-                SessionNote::StateKept => {
-                    (LogSeverity::Info, "overdub: the new editor kept its state".to_owned())
-                }
-                SessionNote::StateReset(reason) => {
-                    (LogSeverity::Info, format!("overdub: the new editor starts afresh: {reason}"))
-                }
-                SessionNote::Panicked(message) => {
-                    (LogSeverity::Error, format!("overdub: the editor {message}"))
-                }
-            };
-            self.shared.notices.log(severity, &text);
+            let severity =
+                if matches!(note, SessionNote::Panicked(_)) { LogSeverity::Error } else { LogSeverity::Info };
+            self.shared.notices.log(severity, &format!("overdub: {note}"));
         }
     }
 
@@ -115,11 +106,19 @@ impl<E: Export> PluginGuiImpl for MainThread<'_, E> {
         Ok(())
     }
 
+    /// Ends a drag the closing window was in the middle of (queued like any edit), and stops the timer.
     fn destroy(&self) {
-        let gui = self.gui.borrow_mut().take();
-        if let Some(Gui { timer: Some(timer), .. }) = gui
-            && let Some(host_timer) = &self.host_timer
-        {
+        let Some(mut gui) = self.gui.borrow_mut().take() else { return };
+        let pushed = gui.session.as_mut().is_some_and(|session| {
+            let mut sender = self.edits.borrow_mut();
+            let mut queued = Queued { sender: &mut sender, pushed: false };
+            session.end_gestures(&mut queued);
+            queued.pushed
+        });
+        if pushed && let Some(params) = &self.host_params {
+            params.request_flush(&self.host);
+        }
+        if let (Some(timer), Some(host_timer)) = (gui.timer, &self.host_timer) {
             let _ = host_timer.unregister_timer(&self.host, timer);
         }
     }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+#[cfg(target_os = "linux")]
+pub mod editor;
 mod plugins;
 mod process;
 mod skew;

@@ -6,11 +6,14 @@ use crate::export::Export;
 use crate::params;
 use crate::plugin::Vst3Plugin;
 use crate::strings::{read_utf16, write_utf16};
+use crate::view::EditorView;
 use overdub_abi::ParamInfo;
 use overdub_shell::Shell;
+use std::ffi::CStr;
+use std::sync::Arc;
 use vst3::ComRef;
 use vst3::Steinberg::Vst::{
-    IComponentHandler, IEditControllerTrait, ParamID, ParamValue, ParameterInfo, String128, TChar,
+    IComponentHandler, IEditControllerTrait, ParamID, ParamValue, ParameterInfo, String128, TChar, ViewType,
 };
 use vst3::Steinberg::{FIDString, IBStream, IPlugView, kInvalidArgument, kResultFalse, kResultOk, tresult};
 
@@ -121,7 +124,14 @@ impl<E: Export> IEditControllerTrait for Vst3Plugin<E> {
         kResultOk
     }
 
-    unsafe fn createView(&self, _name: FIDString) -> *mut IPlugView {
-        std::ptr::null_mut()
+    /// The editor's view (`"editor"`, the only view VST3 names), when the logic has an editor or may get
+    /// one (a hot plugin); null otherwise, so the host shows its own parameter editor.
+    unsafe fn createView(&self, name: FIDString) -> *mut IPlugView {
+        // SAFETY: a non-null view name is a NUL-terminated string, as is the SDK's constant.
+        let editor = !name.is_null() && unsafe { CStr::from_ptr(name) == CStr::from_ptr(ViewType::kEditor) };
+        if !editor || !self.main.has_editor() {
+            return std::ptr::null_mut();
+        }
+        EditorView::create(Arc::clone(&self.main)).into_raw()
     }
 }

@@ -23,7 +23,8 @@
 //! them (note on/off with ids, poly pressure); 32-bit processing; every parameter with sample-accurate
 //! automation, the logic's text and flags (a logic's bypass parameter is the host's bypass switch); state as
 //! the shell's versioned container (the controller's values are the component's, so a restored project
-//! never shows or sends back defaults); latency and tail. Reload consequences follow VST3's rules (see
+//! never shows or sends back defaults); latency and tail; on Linux the logic's editor as an X11 `IPlugView`
+//! (see `view`), reloading with the logic. Reload consequences follow VST3's rules (see
 //! `main_thread`), and reports go to standard error (or the file [`LOG_ENV`] names).
 //!
 //! Threading, as VST3 assigns it: the shell's control lives behind the main thread's lock, its processor
@@ -37,6 +38,7 @@ mod error;
 mod events;
 mod export;
 mod factory;
+mod frames;
 mod main_thread;
 mod notices;
 mod params;
@@ -46,6 +48,7 @@ mod processor;
 mod run_loop;
 mod stream;
 mod strings;
+mod view;
 
 #[cfg(feature = "hot")]
 pub mod hot;

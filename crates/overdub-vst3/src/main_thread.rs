@@ -33,6 +33,10 @@ use vst3::{ComPtr, ComRef};
 /// The restart flags that make a host deactivate the plugin.
 const RESTARTS: i32 = kReloadComponent | kLatencyChanged;
 
+/// How often the tick runs: often enough that a restart a reload needs follows it within a frame of a GUI.
+#[cfg(target_os = "linux")]
+const TICK_MS: u64 = 20;
+
 /// Until the host sets up processing: a common rate and block size.
 const DEFAULT_SETUP: (f64, usize) = (44_100.0, 1024);
 
@@ -138,7 +142,7 @@ impl<E: Export> MainThread<E> {
                 && let Some(run_loop) = context.cast::<vst3::Steinberg::Linux::IRunLoop>()
             {
                 let me = self.me.clone();
-                control.timer = crate::run_loop::Timer::start(run_loop, move || {
+                control.timer = crate::run_loop::Timer::start(run_loop, TICK_MS, move || {
                     if let Some(main) = me.upgrade() {
                         main.tick();
                     }
@@ -157,6 +161,16 @@ impl<E: Export> MainThread<E> {
             self.offer_run_loop(unknown.as_com_ref());
         }
         self.lock().handler = handler;
+    }
+
+    /// The host's component handler, for the editor's edits (called with no lock of ours held).
+    pub(crate) fn handler(&self) -> Option<ComPtr<IComponentHandler>> {
+        self.lock().handler.clone()
+    }
+
+    /// Reports one line (the editor's notes among them).
+    pub(crate) fn log(&self, line: &str) {
+        self.shared.notices.log(line);
     }
 
     /// The rate and largest block the host will process with.

@@ -5,16 +5,30 @@ use crate::paint::Canvas;
 use overdub_abi::{Display, EditorHost, PaintedFrame, ParamInfo};
 use overdub_shell::SharedParams;
 
-/// Where the editor's parameter gestures go: the format wrapper turns them into the host's automation
-/// (CLAP: gesture-begin, value and gesture-end events). The value is already stored in the shell's
-/// parameters when `value` is called. Main thread only.
+/// One step of a parameter gesture the editor made.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Gesture {
+    /// The user started changing the parameter with this id.
+    Begin(u32),
+    /// The parameter with this id is now this value (already stored in the shell's parameters).
+    Value(u32, f64),
+    /// The user stopped changing the parameter with this id.
+    End(u32),
+}
+
+/// Where the editor's parameter gestures go: the format wrapper turns them into the host's automation (CLAP:
+/// queued for the audio thread's gesture-begin, value and gesture-end events; VST3: recorded, then sent as
+/// `beginEdit` / `performEdit` / `endEdit` once the frame's lock is let go). Main thread only.
 pub trait Gestures {
-    /// The user started changing the parameter with `id`.
-    fn begin(&mut self, id: u32);
-    /// The parameter with `id` is now `value`.
-    fn value(&mut self, id: u32, value: f64);
-    /// The user stopped changing the parameter with `id`.
-    fn end(&mut self, id: u32);
+    /// The editor made this step.
+    fn gesture(&mut self, gesture: Gesture);
+}
+
+/// The frame's gestures, recorded in order.
+impl Gestures for Vec<Gesture> {
+    fn gesture(&mut self, gesture: Gesture) {
+        self.push(gesture);
+    }
 }
 
 /// What the painted frame asked for besides its pixels.
@@ -54,14 +68,14 @@ impl EditorHost for FrameHost<'_> {
         let Some(id) = self.id(index) else { return };
         if !self.open.contains(&id) {
             self.open.push(id);
-            self.gestures.begin(id);
+            self.gestures.gesture(Gesture::Begin(id));
         }
     }
 
     fn edit(&mut self, index: usize, value: f64) {
         let Some(id) = self.id(index) else { return };
         if let Some(stored) = self.params.edit(id, value) {
-            self.gestures.value(id, stored);
+            self.gestures.gesture(Gesture::Value(id, stored));
         }
     }
 
@@ -69,7 +83,7 @@ impl EditorHost for FrameHost<'_> {
         let Some(id) = self.id(index) else { return };
         if let Some(at) = self.open.iter().position(|&open| open == id) {
             self.open.swap_remove(at);
-            self.gestures.end(id);
+            self.gestures.gesture(Gesture::End(id));
         }
     }
 

@@ -28,5 +28,5 @@ pub mod capture;
 
 pub use error::WindowError;
 pub use frame_stats::FrameStats;
-pub use host::Gestures;
+pub use host::{Gesture, Gestures};
 pub use session::{EditorSession, Parent, PluginView, SessionNote, Tick};

@@ -4,7 +4,7 @@
 use crate::error::WindowError;
 use crate::error_view::ErrorView;
 use crate::frame_stats::FrameStats;
-use crate::host::{FrameHost, Gestures};
+use crate::host::{FrameHost, Gesture, Gestures};
 use crate::input::InputState;
 use crate::paint::Canvas;
 use overdub_abi::{Display, EditorObject, Fault};
@@ -45,6 +45,17 @@ pub enum SessionNote {
     StateReset(String),
     /// The editor code panicked; the window shows this message until a build that works.
     Panicked(String),
+}
+
+impl std::fmt::Display for SessionNote {
+    /// The line a plugin logs for the note (after its own prefix).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::StateKept => write!(f, "the new editor kept its state"),
+            Self::StateReset(reason) => write!(f, "the new editor starts afresh: {reason}"),
+            Self::Panicked(message) => write!(f, "the editor {message}"),
+        }
+    }
 }
 
 /// What one [`EditorSession::tick`] did.
@@ -254,6 +265,12 @@ impl EditorSession {
         Ok(tick)
     }
 
+    /// Ends every gesture the editor began and has not ended: for a host closing the window mid-drag, so it
+    /// never keeps the parameter touched.
+    pub fn end_gestures(&mut self, gestures: &mut dyn Gestures) {
+        end_all(&mut self.open_gestures, gestures);
+    }
+
     /// Switches to `build` when it is not the one running; the note says what became of the editor's state.
     fn follow(&mut self, build: Option<EditorBuild>, gestures: &mut dyn Gestures) -> Option<SessionNote> {
         let current = self.running.as_ref().map(|running| running.build.build);
@@ -261,9 +278,7 @@ impl EditorSession {
         if current == Some(next.build) {
             return None;
         }
-        for id in self.open_gestures.drain(..) {
-            gestures.end(id);
-        }
+        end_all(&mut self.open_gestures, gestures);
         self.editor_canvas.forget_textures();
         let (running, note) = match self.running.take() {
             Some(running) => running.switch(next),
@@ -308,9 +323,7 @@ impl EditorSession {
                     let message = describe(fault);
                     running.failed = Some(message.clone());
                     note = Some(SessionNote::Panicked(message));
-                    for id in self.open_gestures.drain(..) {
-                        gestures.end(id);
-                    }
+                    end_all(&mut self.open_gestures, gestures);
                 }
             }
         }
@@ -332,5 +345,12 @@ impl EditorSession {
         self.error_view.frame(input, title, &detail, &mut host);
         self.next_frame = None;
         note
+    }
+}
+
+/// Ends the gestures in `open`, emptying it.
+fn end_all(open: &mut Vec<u32>, gestures: &mut dyn Gestures) {
+    for id in open.drain(..) {
+        gestures.gesture(Gesture::End(id));
     }
 }

@@ -356,13 +356,8 @@ pub struct Running {
     pub automation: Vec<Automation>,
 }
 
-/// A parameter event a plugin sent its host.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Automation {
-    Begin(u32),
-    Value(u32, f64),
-    End(u32),
-}
+/// A parameter event a plugin sent its host: a gesture's begin, a value, or its end.
+pub use overdub_window::Gesture as Automation;
 
 /// The parameter events among a plugin's output events.
 pub fn automation(events: &EventBuffer, into: &mut Vec<Automation>) {

@@ -3,16 +3,14 @@
 
 use super::session::Session;
 use crate::report::DevEvent;
-use overdub_window::{EditorSession, Gestures, Parent, SessionNote};
+use overdub_window::{EditorSession, Gesture, Gestures, Parent, SessionNote};
 
 /// The dev host has no automation lane: an edit is already in the shell's parameters, which is all the
 /// audio needs.
 struct NoAutomation;
 
 impl Gestures for NoAutomation {
-    fn begin(&mut self, _: u32) {}
-    fn value(&mut self, _: u32, _: f64) {}
-    fn end(&mut self, _: u32) {}
+    fn gesture(&mut self, _: Gesture) {}
 }
 
 /// The open editor window, if there is one.

@@ -113,6 +113,8 @@ pub struct Plugin {
     pub controller: ComPtr<IEditController>,
     pub app: ComWrapper<HostApp>,
     restarts: Arc<Mutex<Vec<i32>>>,
+    /// The edits the plugin's editor reported to the component handler.
+    pub edits: Arc<Mutex<Vec<overdub_window::Gesture>>>,
     active: bool,
     // Released last: the module outlives the objects it made.
     _module: Module,
@@ -167,11 +169,12 @@ impl Plugin {
         let controller = component.cast::<IEditController>().expect("the component is the edit controller");
         let handler = Handler::default();
         let restarts = Arc::clone(&handler.restarts);
+        let edits = Arc::clone(&handler.edits);
         let handler = ComWrapper::new(handler).to_com_ptr::<IComponentHandler>().unwrap();
         // SAFETY: both objects are alive; the plugin keeps its own reference to the handler.
         assert_eq!(unsafe { controller.setComponentHandler(handler.as_ptr()) }, kResultOk);
         let processor = component.cast::<IAudioProcessor>().expect("an audio processor");
-        Self { component, processor, controller, app, restarts, active: false, _module: module }
+        Self { component, processor, controller, app, restarts, edits, active: false, _module: module }
     }
 
     /// (channel count, name) of every bus of `media` in direction `input`.

@@ -9,9 +9,11 @@ use overdub::alloc_counter::CountingAllocator;
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 mod build;
+mod editor;
 mod host;
 mod hot;
 mod objects;
 mod running;
 mod session;
 mod statics;
+mod view;

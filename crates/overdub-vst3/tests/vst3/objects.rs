@@ -1,7 +1,9 @@
 //! The host's side of the VST3 API, as a test host implements it on the same bindings the plugin uses: the
-//! application context (with a Linux run loop whose timers the test runs), the component handler (restart
-//! requests and edits recorded), memory streams, parameter queues and event lists.
+//! application context (with a Linux run loop whose timers the test runs, and the frame an editor view sits
+//! in), the component handler (restart requests and edits recorded), memory streams, parameter queues and
+//! event lists.
 
+use overdub_window::Gesture;
 use std::ffi::c_void;
 use std::sync::{Arc, Mutex};
 use vst3::Steinberg::Linux::{
@@ -13,19 +15,22 @@ use vst3::Steinberg::Vst::{
     IParameterChangesTrait, ParamID, ParamValue, String128,
 };
 use vst3::Steinberg::{
-    IBStream, IBStreamTrait, TUID, int32, int64, kInvalidArgument, kNotImplemented, kResultFalse, kResultOk,
-    tresult,
+    IBStream, IBStreamTrait, IPlugFrame, IPlugFrameTrait, IPlugView, IPlugViewTrait, TUID, ViewRect, int32,
+    int64, kInvalidArgument, kNotImplemented, kResultFalse, kResultOk, tresult,
 };
 use vst3::{Class, ComPtr, ComRef, ComWrapper};
 
-/// The host application: its name, and the run loop a Linux plugin schedules main-thread work on.
+/// The host application: its name, the run loop a Linux plugin schedules main-thread work on, and the
+/// frame of an editor view (whose run loop is the same, as in a host with one UI thread).
 #[derive(Default)]
 pub struct HostApp {
     timers: Mutex<Vec<ComPtr<ITimerHandler>>>,
+    /// The sizes a view asked for through `resizeView`, in pixels.
+    pub resizes: Mutex<Vec<[i32; 2]>>,
 }
 
 impl Class for HostApp {
-    type Interfaces = (IHostApplication, IRunLoop);
+    type Interfaces = (IHostApplication, IRunLoop, IPlugFrame);
 }
 
 impl HostApp {
@@ -85,10 +90,25 @@ impl IRunLoopTrait for HostApp {
     }
 }
 
+impl IPlugFrameTrait for HostApp {
+    unsafe fn resizeView(&self, view: *mut IPlugView, new_size: *mut ViewRect) -> tresult {
+        // SAFETY: the plugin passes its view and a readable rect, valid for this call.
+        let (Some(view), Some(size)) = (unsafe { ComRef::from_raw(view) }, unsafe { new_size.as_mut() })
+        else {
+            return kInvalidArgument;
+        };
+        self.resizes.lock().unwrap().push([size.right - size.left, size.bottom - size.top]);
+        // SAFETY: as a host does once its window has the new size: the view is alive, on the UI thread.
+        unsafe { view.onSize(size) }
+    }
+}
+
 /// The component handler: what the plugin asked of the host.
 #[derive(Default)]
 pub struct Handler {
     pub restarts: Arc<Mutex<Vec<i32>>>,
+    /// The editor's edits, as `beginEdit` / `performEdit` (normalised values) / `endEdit`.
+    pub edits: Arc<Mutex<Vec<Gesture>>>,
 }
 
 impl Class for Handler {
@@ -96,13 +116,16 @@ impl Class for Handler {
 }
 
 impl IComponentHandlerTrait for Handler {
-    unsafe fn beginEdit(&self, _id: ParamID) -> tresult {
+    unsafe fn beginEdit(&self, id: ParamID) -> tresult {
+        self.edits.lock().unwrap().push(Gesture::Begin(id));
         kResultOk
     }
-    unsafe fn performEdit(&self, _id: ParamID, _value: ParamValue) -> tresult {
+    unsafe fn performEdit(&self, id: ParamID, value: ParamValue) -> tresult {
+        self.edits.lock().unwrap().push(Gesture::Value(id, value));
         kResultOk
     }
-    unsafe fn endEdit(&self, _id: ParamID) -> tresult {
+    unsafe fn endEdit(&self, id: ParamID) -> tresult {
+        self.edits.lock().unwrap().push(Gesture::End(id));
         kResultOk
     }
     unsafe fn restartComponent(&self, flags: int32) -> tresult {
