@@ -5,7 +5,7 @@
 use crate::gestures::Queued;
 use crate::main_thread::MainThread;
 use crate::plugin::Export;
-use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, PluginGuiImpl, Window};
+use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, HostGui, PluginGuiImpl, Window};
 use clack_extensions::log::LogSeverity;
 use clack_extensions::timer::{PluginTimerImpl, TimerId};
 use clack_plugin::prelude::*;
@@ -23,6 +23,9 @@ pub(crate) struct Gui {
     scale: f32,
     session: Option<EditorSession>,
     timer: Option<TimerId>,
+    /// The editor size (points) the window was opened with or last asked for, to see a new build ask for
+    /// another.
+    points: [u32; 2],
 }
 
 impl<E: Export> MainThread<'_, E> {
@@ -34,9 +37,11 @@ impl<E: Export> MainThread<'_, E> {
     fn open_session(&self, parent: Parent) -> Result<(), PluginError> {
         let mut gui = self.gui.borrow_mut();
         let Some(gui) = gui.as_mut() else { return Err(PluginError::Message("no editor was created")) };
-        let session = EditorSession::open(&parent, self.editor_points(), gui.scale)
-            .map_err(|e| PluginError::Error(Box::new(e)))?;
+        let points = self.editor_points();
+        let session =
+            EditorSession::open(&parent, points, gui.scale).map_err(|e| PluginError::Error(Box::new(e)))?;
         gui.session = Some(session);
+        gui.points = points;
         if gui.timer.is_none()
             && let Some(timer) = &self.host_timer
         {
@@ -72,7 +77,10 @@ impl<E: Export> MainThread<'_, E> {
             params.request_flush(&self.host);
         }
         match tick {
-            Ok(tick) => self.log_notes(&tick.notes),
+            Ok(tick) => {
+                self.log_notes(&tick.notes);
+                self.follow_size();
+            }
             Err(error) => {
                 self.shared
                     .notices
@@ -81,6 +89,39 @@ impl<E: Export> MainThread<'_, E> {
                     gui.session = None;
                 }
             }
+        }
+    }
+}
+
+impl<E: Export> MainThread<'_, E> {
+    /// Gives the window the size a new build's editor wants, once per change: a floating window is the
+    /// plugin's to resize, an embedded one is resized when the host grants `request_resize`.
+    fn follow_size(&self) {
+        let points = self.editor_points();
+        let (floating, pixels) = {
+            let mut gui = self.gui.borrow_mut();
+            let Some(gui) = gui.as_mut().filter(|gui| gui.session.is_some() && gui.points != points) else {
+                return;
+            };
+            gui.points = points;
+            (gui.floating, points.map(|p| (p as f32 * gui.scale) as u32))
+        };
+        let granted = floating
+            || self
+                .host
+                .get_extension::<HostGui>()
+                .is_some_and(|host_gui| host_gui.request_resize(&self.host, pixels[0], pixels[1]).is_ok());
+        if !granted {
+            return;
+        }
+        let resized = match self.gui.borrow_mut().as_mut().and_then(|gui| gui.session.as_mut()) {
+            Some(session) if session.size() != pixels => session.resize(pixels),
+            _ => Ok(()),
+        };
+        if let Err(error) = resized {
+            self.shared
+                .notices
+                .log(LogSeverity::Error, &format!("overdub: cannot resize the editor: {error}"));
         }
     }
 }
@@ -98,8 +139,13 @@ impl<E: Export> PluginGuiImpl for MainThread<'_, E> {
         if !self.is_api_supported(configuration) {
             return Err(PluginError::Message("only X11 editors are supported"));
         }
-        *self.gui.borrow_mut() =
-            Some(Gui { floating: configuration.is_floating, scale: 1.0, session: None, timer: None });
+        *self.gui.borrow_mut() = Some(Gui {
+            floating: configuration.is_floating,
+            scale: 1.0,
+            session: None,
+            timer: None,
+            points: [0, 0],
+        });
         if configuration.is_floating {
             self.open_session(Parent::Floating(E::DESCRIPTION.name.to_owned()))?;
         }

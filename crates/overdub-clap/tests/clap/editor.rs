@@ -124,6 +124,26 @@ fn the_open_editor_of_the_hot_plugin_draws_each_new_build_without_reopening() {
     eprintln!("library written -> new editor frame on screen: {:.1} ms", on_screen.as_secs_f64() * 1e3);
     assert_eq!(after.count_near(GREEN, 6), 0, "nothing of the old code's frame is left");
     assert_eq!((after.width, after.height), (before.width, before.height), "the window kept its size");
+    assert!(session.host.plugin.resizes().is_empty(), "the same size: no resize asked");
+    session.still_the_same_window();
+    session.close();
+}
+
+#[test]
+fn a_new_build_asking_for_another_size_resizes_the_open_window_through_the_host() {
+    let Some(_) = x_server() else { return };
+    let (mut session, logic, _dir) = Session::hot_panel();
+    session.wait_for("the first build's green block", shows_block(GREEN));
+    install_like_linker(&fixture("panel_wide"), &logic);
+    let wide = session.wait_for("the wide build, at its size", |shot| {
+        (shot.width, shot.height) == (320, 200) && shows_block(MAGENTA)(shot)
+    });
+    assert_eq!(wide.count_near(GREEN, 6), 0, "the new code draws the whole window");
+    assert_eq!(
+        session.host.plugin.resizes(),
+        [[320, 200]],
+        "the editor asked the host once, for the new size"
+    );
     session.still_the_same_window();
     session.close();
 }

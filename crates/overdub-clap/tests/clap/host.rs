@@ -2,7 +2,9 @@
 //! (callbacks on the main thread, rescans recorded), and runs blocks of audio and events through it.
 
 use clack_extensions::audio_ports::{AudioPortInfoBuffer, PluginAudioPorts};
-use clack_extensions::gui::{GuiApiType, GuiConfiguration, GuiSize, PluginGui, Window as GuiWindow};
+use clack_extensions::gui::{
+    GuiApiType, GuiConfiguration, GuiSize, HostGui, HostGuiImpl, PluginGui, Window as GuiWindow,
+};
 use clack_extensions::latency::{HostLatency, HostLatencyImpl, PluginLatency};
 use clack_extensions::log::{HostLog, HostLogImpl, LogSeverity};
 use clack_extensions::note_ports::{NotePortInfoBuffer, PluginNotePorts};
@@ -28,6 +30,8 @@ pub struct Shared {
     pub restart: AtomicBool,
     pub flush: AtomicBool,
     pub log: Mutex<Vec<String>>,
+    /// Sizes the editor asked its window to take (the host grants each).
+    pub resizes: Mutex<Vec<[u32; 2]>>,
 }
 
 impl SharedHandler<'_> for Shared {
@@ -44,6 +48,21 @@ impl HostLogImpl for Shared {
     fn log(&self, severity: LogSeverity, message: &str) {
         self.log.lock().unwrap().push(format!("[{severity}] {message}"));
     }
+}
+
+impl HostGuiImpl for Shared {
+    fn resize_hints_changed(&self) {}
+    fn request_resize(&self, new_size: GuiSize) -> Result<(), HostError> {
+        self.resizes.lock().unwrap().push([new_size.width, new_size.height]);
+        Ok(())
+    }
+    fn request_show(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn request_hide(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn closed(&self, _was_destroyed: bool) {}
 }
 
 impl HostParamsImplShared for Shared {
@@ -98,7 +117,8 @@ impl HostHandlers for TestHost {
             .register::<HostLog>()
             .register::<HostParams>()
             .register::<HostLatency>()
-            .register::<HostTimer>();
+            .register::<HostTimer>()
+            .register::<HostGui>();
     }
 }
 
@@ -267,6 +287,11 @@ impl Plugin {
     /// Everything the plugin logged so far.
     pub fn log(&self) -> Vec<String> {
         self.instance.access_shared_handler(|s| s.log.lock().unwrap().clone())
+    }
+
+    /// The sizes the plugin's editor asked its window to take, in order.
+    pub fn resizes(&self) -> Vec<[u32; 2]> {
+        self.instance.access_shared_handler(|s| s.resizes.lock().unwrap().clone())
     }
 
     /// Whether the plugin asked for a restart since the last call; clears the request.
