@@ -1,5 +1,6 @@
 //! `overdub new NAME [--instrument]`: a logic crate that builds, plays and passes its own test out of the box,
-//! with a CLAP wrapper crate in `clap/` (a member of the crate's own workspace) that `overdub bundle` builds.
+//! with CLAP and VST3 wrapper crates in `clap/` and `vst3/` (members of the crate's own workspace) that
+//! `overdub bundle` builds.
 //!
 //! The crate depends on the overdub crates by path into the repository this binary was built from (so it
 //! builds offline), or by version when that checkout is gone (see [`crate::repo`]).
@@ -16,6 +17,9 @@ const INSTRUMENT: &str = include_str!("../../templates/instrument.rs.in");
 const CLAP_CARGO_TOML: &str = include_str!("../../templates/clap/Cargo.toml.in");
 const CLAP_BUILD: &str = include_str!("../../templates/clap/build.rs.in");
 const CLAP_LIB: &str = include_str!("../../templates/clap/lib.rs.in");
+const VST3_CARGO_TOML: &str = include_str!("../../templates/vst3/Cargo.toml.in");
+const VST3_BUILD: &str = include_str!("../../templates/vst3/build.rs.in");
+const VST3_LIB: &str = include_str!("../../templates/vst3/lib.rs.in");
 
 /// Creates the crate and says how to use it.
 pub fn run(args: &NewArgs) -> Result<(), CliError> {
@@ -33,6 +37,9 @@ pub fn run(args: &NewArgs) -> Result<(), CliError> {
     write(&dir.join("clap/Cargo.toml"), &fill(CLAP_CARGO_TOML))?;
     write(&dir.join("clap/build.rs"), &fill(CLAP_BUILD))?;
     write(&dir.join("clap/src/lib.rs"), &fill(CLAP_LIB))?;
+    write(&dir.join("vst3/Cargo.toml"), &fill(VST3_CARGO_TOML))?;
+    write(&dir.join("vst3/build.rs"), &fill(VST3_BUILD))?;
+    write(&dir.join("vst3/src/lib.rs"), &fill(VST3_LIB))?;
     if let Some(root) = repo::root() {
         let lock = root.join("Cargo.lock");
         std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(CliError::io("copy", &lock))?;
@@ -43,7 +50,7 @@ pub fn run(args: &NewArgs) -> Result<(), CliError> {
         println!("(depends on overdub {} by version: no overdub checkout found)", repo::VERSION);
     }
     println!(
-        "next: cd {} && cargo test && overdub dev (and `overdub bundle` for a CLAP plugin)",
+        "next: cd {} && cargo test && overdub dev (and `overdub bundle --format all` for CLAP and VST3 plugins)",
         dir.display()
     );
     Ok(())
@@ -110,6 +117,7 @@ fn fill(template: &str, name: &str, instrument: bool) -> String {
         .replace("{{overdub}}", &repo::dependency("overdub"))
         .replace("{{overdub_shell}}", &repo::dependency("overdub-shell"))
         .replace("{{overdub_clap}}", &repo::dependency("overdub-clap"))
+        .replace("{{overdub_vst3}}", &repo::dependency("overdub-vst3"))
         .replace("{{overdub_build}}", &repo::dependency("overdub-build"))
         .replace("{{metadata}}", metadata)
         .replace("{{kind}}", kind.kind)

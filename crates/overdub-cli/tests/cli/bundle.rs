@@ -10,6 +10,7 @@ use crate::common::{run, scaffold, stderr};
 use overdub_bench::clap_host::ClapHost;
 #[cfg(target_os = "linux")]
 use overdub_testkit::{cargo, run_build, test_deadline};
+use std::path::Path;
 
 #[cfg(target_os = "linux")]
 #[test]
@@ -101,12 +102,7 @@ fn hot_bundle_is_a_release_build_of_the_wrapper_that_reloads_dev_builds_of_the_l
 fn a_crate_without_a_clap_wrapper_is_told_how_to_add_one() {
     let dir = tempfile::tempdir().unwrap();
     let krate = scaffold(dir.path(), "plain-fx");
-    // A crate as it was before `overdub new` scaffolded a wrapper: no `clap/`, no workspace member.
-    std::fs::remove_dir_all(krate.join("clap")).unwrap();
-    let manifest = krate.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.contains("members = [\"clap\"]\n"), "the scaffold's workspace has changed:\n{text}");
-    std::fs::write(&manifest, text.replace("members = [\"clap\"]\n", "")).unwrap();
+    without_wrapper(&krate, "clap");
     let output = run(&["bundle", "plain-fx"], dir.path());
     let text = stderr(&output);
     assert!(!output.status.success(), "should have failed; stderr: {text}");
@@ -148,7 +144,8 @@ fn release_vst3_bundle_of_the_gain_example_installs_a_shared_object_exporting_ge
 #[test]
 fn a_crate_without_a_vst3_wrapper_is_told_how_to_add_one() {
     let dir = tempfile::tempdir().unwrap();
-    scaffold(dir.path(), "clap-only-fx");
+    let krate = scaffold(dir.path(), "clap-only-fx");
+    without_wrapper(&krate, "vst3");
     let output = run(&["bundle", "--format", "vst3", "clap-only-fx"], dir.path());
     let text = stderr(&output);
     assert!(!output.status.success(), "should have failed; stderr: {text}");
@@ -169,4 +166,16 @@ fn a_failing_plugin_build_shows_cargo_s_message() {
     for words in ["wrapper broken on purpose", "cargo build failed", "no plugin was bundled"] {
         assert!(text.contains(words), "stderr lacks `{words}`:\n{text}");
     }
+}
+
+/// Makes the scaffold `krate` a crate as it was before `overdub new` scaffolded the `wrapper` crate: no
+/// directory, no workspace member.
+fn without_wrapper(krate: &Path, wrapper: &str) {
+    std::fs::remove_dir_all(krate.join(wrapper)).unwrap();
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let members = "members = [\"clap\", \"vst3\"]";
+    assert!(text.contains(members), "the scaffold's workspace has changed:\n{text}");
+    let kept = if wrapper == "clap" { "vst3" } else { "clap" };
+    std::fs::write(&manifest, text.replace(members, &format!("members = [\"{kept}\"]"))).unwrap();
 }
