@@ -48,7 +48,7 @@ pub struct GainEditor {
 }
 
 impl Editor for GainEditor {
-    const SIZE: [u32; 2] = [320, 140];
+    const SIZE: [u32; 2] = [320, 176];
 
     fn ui(&mut self, ui: &mut egui::Ui, cx: &mut EditorContext<'_>) {
         ui.ctx().request_repaint(); // the meter moves with the audio
