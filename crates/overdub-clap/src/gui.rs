@@ -10,12 +10,10 @@ use clack_extensions::log::LogSeverity;
 use clack_extensions::timer::{PluginTimerImpl, TimerId};
 use clack_plugin::prelude::*;
 use overdub_shell::Shell;
-use overdub_window::{EditorSession, Parent, PluginView, SessionNote};
+use overdub_window::{EditorSession, Parent, PluginView, SessionNote, editor_points};
 
 /// How often the editor looks at its window, its parameters and new builds.
 const FRAME_MS: u32 = 16;
-/// The size a hot plugin's window takes before its library has told it one.
-const DEFAULT_SIZE: [u32; 2] = [400, 300];
 
 /// The editor of one plugin instance, between the host's `create` and `destroy`.
 pub(crate) struct Gui {
@@ -23,25 +21,20 @@ pub(crate) struct Gui {
     scale: f32,
     session: Option<EditorSession>,
     timer: Option<TimerId>,
-    /// The editor size (points) the window was opened with or last asked for, to see a new build ask for
-    /// another.
-    points: [u32; 2],
 }
 
 impl<E: Export> MainThread<'_, E> {
     /// The editor's size in points: the running build's request, or the default before there is one.
     fn editor_points(&self) -> [u32; 2] {
-        self.shell.borrow().editor().map_or(DEFAULT_SIZE, |build| build.entry.size)
+        editor_points(self.shell.borrow().editor().as_ref())
     }
 
     fn open_session(&self, parent: Parent) -> Result<(), PluginError> {
         let mut gui = self.gui.borrow_mut();
         let Some(gui) = gui.as_mut() else { return Err(PluginError::Message("no editor was created")) };
-        let points = self.editor_points();
-        let session =
-            EditorSession::open(&parent, points, gui.scale).map_err(|e| PluginError::Error(Box::new(e)))?;
+        let session = EditorSession::open(&parent, self.editor_points(), gui.scale)
+            .map_err(|e| PluginError::Error(Box::new(e)))?;
         gui.session = Some(session);
-        gui.points = points;
         if gui.timer.is_none()
             && let Some(timer) = &self.host_timer
         {
@@ -79,7 +72,9 @@ impl<E: Export> MainThread<'_, E> {
         match tick {
             Ok(tick) => {
                 self.log_notes(&tick.notes);
-                self.follow_size();
+                if let Some(points) = tick.asks_size {
+                    self.follow_size(points);
+                }
             }
             Err(error) => {
                 self.shared
@@ -94,16 +89,12 @@ impl<E: Export> MainThread<'_, E> {
 }
 
 impl<E: Export> MainThread<'_, E> {
-    /// Gives the window the size a new build's editor wants, once per change: a floating window is the
-    /// plugin's to resize, an embedded one is resized when the host grants `request_resize`.
-    fn follow_size(&self) {
-        let points = self.editor_points();
+    /// Gives the window the size (points) a new build's editor asks for: a floating window is the plugin's
+    /// to resize, an embedded one is resized when the host grants `request_resize`.
+    fn follow_size(&self, points: [u32; 2]) {
         let (floating, pixels) = {
-            let mut gui = self.gui.borrow_mut();
-            let Some(gui) = gui.as_mut().filter(|gui| gui.session.is_some() && gui.points != points) else {
-                return;
-            };
-            gui.points = points;
+            let gui = self.gui.borrow();
+            let Some(gui) = gui.as_ref() else { return };
             (gui.floating, points.map(|p| (p as f32 * gui.scale) as u32))
         };
         let granted = floating
@@ -139,13 +130,8 @@ impl<E: Export> PluginGuiImpl for MainThread<'_, E> {
         if !self.is_api_supported(configuration) {
             return Err(PluginError::Message("only X11 editors are supported"));
         }
-        *self.gui.borrow_mut() = Some(Gui {
-            floating: configuration.is_floating,
-            scale: 1.0,
-            session: None,
-            timer: None,
-            points: [0, 0],
-        });
+        *self.gui.borrow_mut() =
+            Some(Gui { floating: configuration.is_floating, scale: 1.0, session: None, timer: None });
         if configuration.is_floating {
             self.open_session(Parent::Floating(E::DESCRIPTION.name.to_owned()))?;
         }

@@ -7,7 +7,7 @@
 
 use crate::export::Export;
 use crate::main_thread::MainThread;
-use crate::view::{DEFAULT_SIZE, ViewInner, rect};
+use crate::view::{ViewInner, rect};
 use overdub_shell::{SharedParams, Shell};
 use overdub_window::{Gesture, PluginView};
 use vst3::Steinberg::Vst::IComponentHandlerTrait;
@@ -17,15 +17,10 @@ use vst3::Steinberg::{IPlugFrameTrait, kResultOk};
 #[cfg(target_os = "linux")]
 pub(crate) const FRAME_MS: u64 = 16;
 
-/// The editor's size in points: the running build's request, or the default before there is one.
-fn points_of(shell: &impl Shell) -> [u32; 2] {
-    shell.editor().map_or(DEFAULT_SIZE, |build| build.entry.size)
-}
-
 impl<E: Export> MainThread<E> {
-    /// The editor's size in points (see [`points_of`]).
+    /// The editor's size in points: the running build's request, or the default before there is one.
     pub(crate) fn editor_points(&self) -> [u32; 2] {
-        self.with_shell(|shell| points_of(shell))
+        self.with_shell(|shell| overdub_window::editor_points(shell.editor().as_ref()))
     }
 
     /// Whether a view is offered: a static logic's editor, or always for a hot plugin (a build with an
@@ -50,7 +45,7 @@ impl<E: Export> ViewInner<E> {
     /// One frame, if the window is open.
     pub(crate) fn frame(&self) {
         let mut gestures = Vec::new();
-        let (tick, points) = {
+        let tick = {
             let mut state = self.state.borrow_mut();
             let Some(session) = state.session.as_mut() else { return };
             self.main.with_shell(|shell| {
@@ -58,7 +53,7 @@ impl<E: Export> ViewInner<E> {
                     PluginView { params: shell.params(), display: shell.display(), editor: shell.editor() };
                 let tick = session.tick(view, &mut gestures);
                 normalized(&mut gestures, shell.params());
-                (tick, points_of(shell))
+                tick
             })
         };
         self.report(&gestures);
@@ -67,14 +62,15 @@ impl<E: Export> ViewInner<E> {
                 for note in tick.notes {
                     self.main.log(&format!("overdub: {note}"));
                 }
+                if let Some(points) = tick.asks_size {
+                    self.follow_size(points);
+                }
             }
             Err(error) => {
                 self.main.log(&format!("overdub: the editor window failed: {error}"));
                 self.state.borrow_mut().session = None;
-                return;
             }
         }
-        self.follow_size(points);
     }
 
     /// The editor's gestures to the host, in order.
@@ -96,16 +92,9 @@ impl<E: Export> ViewInner<E> {
         }
     }
 
-    /// Asks the host for the size a new build's editor wants, once per change.
+    /// Asks the host for the size (points) a new build's editor asks for, and resizes the window when granted.
     fn follow_size(&self, points: [u32; 2]) {
-        let frame = {
-            let mut state = self.state.borrow_mut();
-            if state.points == points {
-                return;
-            }
-            state.points = points;
-            state.frame.clone()
-        };
+        let frame = self.state.borrow().frame.clone();
         let mut wanted = rect(points);
         // SAFETY: the frame is the host's, kept alive by this reference; `me` is this view's own interface,
         // alive while the view (which owns `self`) is; no borrow of ours is held, as the host calls `onSize`

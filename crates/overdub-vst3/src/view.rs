@@ -21,9 +21,6 @@ use vst3::Steinberg::{
 };
 use vst3::{Class, ComPtr, ComRef, ComWrapper};
 
-/// The size a hot plugin's view takes before its library has told it one, in points.
-pub(crate) const DEFAULT_SIZE: [u32; 2] = [400, 300];
-
 /// One editor view, between the host's `createView` and its last release.
 pub(crate) struct EditorView<E: Export> {
     inner: Rc<ViewInner<E>>,
@@ -46,9 +43,6 @@ pub(crate) struct ViewState {
     pub(crate) frame: Option<ComPtr<IPlugFrame>>,
     #[cfg(target_os = "linux")]
     pub(crate) timer: Option<crate::run_loop::Timer>,
-    /// The editor size (points) the window was opened with or last resized to, to see a new build ask
-    /// for another.
-    pub(crate) points: [u32; 2],
 }
 
 impl<E: Export> Class for EditorView<E> {
@@ -135,7 +129,6 @@ impl<E: Export> ViewInner<E> {
         {
             let mut state = self.state.borrow_mut();
             state.session = Some(session);
-            state.points = points;
             state.timer = timer;
         }
         self.frame();

@@ -29,4 +29,4 @@ pub mod capture;
 pub use error::WindowError;
 pub use frame_stats::FrameStats;
 pub use host::{Gesture, Gestures};
-pub use session::{EditorSession, Parent, PluginView, SessionNote, Tick};
+pub use session::{EditorSession, Parent, PluginView, SessionNote, Tick, editor_points};

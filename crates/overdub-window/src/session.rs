@@ -26,6 +26,14 @@ pub enum Parent {
     Floating(String),
 }
 
+/// The size an editor window takes before a build has told it one, in points.
+const DEFAULT_POINTS: [u32; 2] = [400, 300];
+
+/// The editor's size in points: `editor`'s request, or the default before there is a build with one.
+pub fn editor_points(editor: Option<&EditorBuild>) -> [u32; 2] {
+    editor.map_or(DEFAULT_POINTS, |build| build.entry.size)
+}
+
 /// What the plugin shows the editor this frame, borrowed from its shell.
 pub struct PluginView<'a> {
     /// The parameters and their latest values.
@@ -67,6 +75,9 @@ pub struct Tick {
     pub switched: bool,
     /// A floating window the user closed.
     pub closed: bool,
+    /// The size (points) a new build's editor asks for, once per change: the host is to be asked for it
+    /// (an embedded window) and the window resized when granted.
+    pub asks_size: Option<[u32; 2]>,
     /// Notes for the user.
     pub notes: Vec<SessionNote>,
 }
@@ -152,6 +163,8 @@ pub struct EditorSession {
     open_gestures: Vec<u32>,
     drawn_values: Vec<f64>,
     pixels_per_point: f32,
+    /// The editor size (points) the window was opened with or last asked for.
+    points: [u32; 2],
     next_frame: Option<Instant>,
     redraw: bool,
     stats: FrameStats,
@@ -174,6 +187,7 @@ impl EditorSession {
                 open_gestures: Vec::new(),
                 drawn_values: Vec::new(),
                 pixels_per_point: scale,
+                points: size,
                 next_frame: None,
                 redraw: true,
                 stats: FrameStats::default(),
@@ -241,10 +255,15 @@ impl EditorSession {
         let mut tick = Tick::default();
         self.redraw |= self.window.pump(&mut self.input, self.pixels_per_point)?;
         tick.closed = self.window.closed();
+        let points = editor_points(view.editor.as_ref());
         if let Some(note) = self.follow(view.editor, gestures) {
             tick.switched = true;
             self.redraw = true;
             tick.notes.push(note);
+        }
+        if points != self.points {
+            self.points = points;
+            tick.asks_size = Some(points);
         }
         let values: Vec<f64> = (0..view.params.infos().len()).map(|i| view.params.value(i)).collect();
         let due = self.next_frame.is_some_and(|at| Instant::now() >= at);
